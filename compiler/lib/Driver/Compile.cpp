@@ -262,6 +262,9 @@ llvm::Error tnas::driver::compileSpec(const Spec &userSpec,
   if (llvm::Error e = writeReport())
     return e;
 
+  if (options.selectFinalData)
+    options.selectFinalData(*data);
+
   // Final training of the pick on the whole training set.
   const Network &net = *priced.network;
   TrainOptions finalOptions =
@@ -337,6 +340,9 @@ llvm::Error tnas::driver::compileSpec(const Spec &userSpec,
     if (llvm::Error e = measure("int8"))
       return e;
   }
+
+  if (options.onCompressed)
+    return options.onCompressed(**module);
 
   switch (options.stop) {
   case Stop::MlirTnas:

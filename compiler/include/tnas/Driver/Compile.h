@@ -9,12 +9,16 @@
 #ifndef TNAS_DRIVER_COMPILE_H
 #define TNAS_DRIVER_COMPILE_H
 
+#include "tnas/Driver/SpecData.h"
 #include "tnas/Frontend/Spec.h"
+
+#include "mlir/IR/BuiltinOps.h"
 
 #include "llvm/Support/Error.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <atomic>
+#include <functional>
 #include <string>
 
 namespace tnas::driver {
@@ -31,6 +35,15 @@ struct CompileOptions {
   const std::atomic<bool> *interrupt = nullptr;
   llvm::raw_ostream *log = &llvm::errs(); ///< progress and stage summaries
   bool logIsTerminal = false;
+  /// `tnasc simulate`: called after the search with the loaded data, before
+  /// the final training; it may narrow what the pick is trained, calibrated
+  /// and measured on (a scenario's pre-training classes). The search and its
+  /// checkpoint always see the whole data.
+  std::function<void(SpecData &)> selectFinalData;
+  /// `tnasc simulate`: when set, receives the compressed (int8) module
+  /// instead of the --emit stop's printing or the emission, and its result
+  /// is compileSpec's.
+  std::function<llvm::Error(mlir::ModuleOp)> onCompressed;
 };
 
 /// Runs the pipeline; IR for a --emit stop goes to `out`. Returns the first
