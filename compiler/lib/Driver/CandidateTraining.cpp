@@ -24,7 +24,37 @@ TrainOptions tnas::driver::trainOptionsFor(const Spec &spec, int64_t epochs,
 }
 
 int64_t tnas::driver::finalEpochs(const Spec &spec) {
+  if (spec.search.finalTrain.epochs)
+    return *spec.search.finalTrain.epochs;
   return std::max<int64_t>(1, spec.search.train.epochs * 3);
+}
+
+TrainOptions tnas::driver::finalTrainOptions(const Spec &spec, bool quick,
+                                             unsigned threads) {
+  const FinalRecipe &recipe = spec.search.finalTrain;
+  TrainOptions o = trainOptionsFor(spec, quick ? 2 : finalEpochs(spec), threads);
+  if (recipe.optimizer) {
+    o.step.optimizer = *recipe.optimizer == Optimizer::Adam
+                           ? OptimizerKind::Adam
+                           : OptimizerKind::SgdMomentum;
+    o.momentum = recipe.momentum;
+  }
+  if (recipe.learningRate)
+    o.learningRate = *recipe.learningRate;
+  switch (recipe.schedule) {
+  case LrScheduleKind::Constant:
+    o.schedule = LrSchedule::Constant;
+    break;
+  case LrScheduleKind::Step:
+    o.schedule = LrSchedule::Step;
+    o.stepEvery = recipe.stepEvery;
+    o.stepGamma = recipe.stepGamma;
+    break;
+  case LrScheduleKind::Cosine:
+    o.schedule = LrSchedule::Cosine;
+    break;
+  }
+  return o;
 }
 
 TrainCandidateFn tnas::driver::makeCandidateTrainer(
@@ -104,4 +134,37 @@ llvm::Expected<Weights> tnas::driver::toModelWeights(const Network &net,
   if (llvm::Error e = checkWeights(net, w))
     return std::move(e);
   return w;
+}
+
+llvm::Expected<TrainedWeights>
+tnas::driver::toTrainedWeights(const Network &net, const Weights &weights,
+                               OptimizerKind optimizer) {
+  if (llvm::Error e = checkWeights(net, weights))
+    return std::move(e);
+  auto layout = ParameterLayout::compute(net, optimizer);
+  if (!layout)
+    return layout.takeError();
+  TrainedWeights t;
+  t.layout = std::move(*layout);
+  t.params.assign(t.layout.numParams, 0.0f);
+  t.running.assign(t.layout.numBuffers, 0.0f);
+  auto put = [](std::vector<float> &flat, const FlatSlot &slot,
+                const std::vector<float> &values) {
+    std::copy(values.begin(), values.end(), flat.begin() + slot.offset);
+  };
+  for (size_t i = 0; i < net.layers.size(); ++i) {
+    const LayerSlots &slots = t.layout.layers[i];
+    const LayerWeights &lw = weights.layers[i];
+    if (net.layers[i].kind == LayerKind::BatchNorm) {
+      put(t.params, slots.weight, lw.gamma);
+      put(t.params, slots.bias, lw.beta);
+      put(t.running, slots.runningMean, lw.mean);
+      put(t.running, slots.runningVar, lw.variance);
+    } else if (slots.hasParams) {
+      // Same element order in both layouts (see toModelWeights).
+      put(t.params, slots.weight, lw.filter);
+      put(t.params, slots.bias, lw.bias);
+    }
+  }
+  return t;
 }

@@ -1,15 +1,11 @@
 //===- Compile.cpp - tnasc's main job, stage by stage ---------------------===//
 #include "tnas/Driver/Compile.h"
-#include "tnas/Builder/ForwardBuilder.h"
 #include "tnas/Dialect/Tnas/IR/TnasDialect.h"
-#include "tnas/Dialect/Tnas/Transforms/Passes.h"
-#include "tnas/Driver/Calibrate.h"
 #include "tnas/Driver/CandidateTraining.h"
 #include "tnas/Driver/ChosenTables.h"
+#include "tnas/Driver/Compress.h"
 #include "tnas/Driver/DeviceCheck.h"
-#include "tnas/Driver/Rebatch.h"
 #include "tnas/Frontend/Frontend.h"
-#include "tnas/JIT/ForwardJIT.h"
 #include "tnas/Pipelines/Pipelines.h"
 #include "tnas/Search/Report.h"
 #include "tnas/Target/Cpp/EmitCpp.h"
@@ -31,9 +27,6 @@ namespace {
 llvm::Error error(const llvm::Twine &msg) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), msg.str());
 }
-
-/// Samples per JIT call when scoring a compiled model.
-constexpr int64_t kEvalBatch = 100;
 
 /// Test images whose int8 features the device must reproduce exactly.
 constexpr int64_t kDeviceCheckSamples = 200;
@@ -64,6 +57,8 @@ std::string fingerprint(const Spec &spec, bool quick) {
   if (llvm::json::Object *search = key.getObject("search")) {
     search->erase("budget_seconds");
     search->erase("candidates");
+    // Nor does the final training of the pick.
+    search->erase("final");
   }
   key["quick"] = quick;
   std::string text;
@@ -133,32 +128,6 @@ EmitOptions emitOptionsFor(const Spec &spec, const CompileOptions &options,
   t.knnK = inc.knnK;
   t.seed = uint32_t(spec.search.seed);
   return e;
-}
-
-/// Top-1 accuracy of a (float or int8) @forward on a dataset, through the
-/// JIT at kEvalBatch samples per call on both cores.
-llvm::Expected<double> jitAccuracy(mlir::ModuleOp module,
-                                   const data::Dataset &d, int64_t classes,
-                                   unsigned threads) {
-  mlir::OwningOpRef<mlir::ModuleOp> copy = module.clone();
-  if (llvm::Error e = rebatch(*copy, kEvalBatch))
-    return std::move(e);
-  auto compiled = jit::CompiledForward::compile(*copy);
-  if (!compiled)
-    return compiled.takeError();
-  auto eval = jit::evaluate(**compiled, d.images, d.labels, classes, threads);
-  if (!eval)
-    return eval.takeError();
-  return eval->accuracy();
-}
-
-llvm::Error runPasses(mlir::ModuleOp module,
-                      llvm::function_ref<void(mlir::OpPassManager &)> add) {
-  mlir::PassManager pm(module.getContext());
-  add(pm.nest<mlir::func::FuncOp>());
-  if (mlir::failed(pm.run(module)))
-    return error("a compression pass failed (see the diagnostics above)");
-  return llvm::Error::success();
 }
 
 } // namespace
@@ -268,8 +237,7 @@ llvm::Error tnas::driver::compileSpec(const Spec &userSpec,
   // Final training of the pick on the whole training set.
   const Network &net = *priced.network;
   TrainOptions finalOptions =
-      trainOptionsFor(spec, options.quick ? 2 : finalEpochs(spec),
-                      options.threads);
+      finalTrainOptions(spec, options.quick, options.threads);
   finalOptions.progress = &log;
   finalOptions.interrupt = options.interrupt;
   TrainingData train{data->train.images, data->train.labels};
@@ -292,54 +260,19 @@ llvm::Error tnas::driver::compileSpec(const Spec &userSpec,
   registerLoweringDialects(registry);
   mlir::MLIRContext ctx(registry);
   ctx.loadAllAvailableDialects();
-  auto module = buildForwardModule(ctx, net, *weights, /*batch=*/1,
-                                   {llvm::sys::path::filename(spec.file).str()});
+  llvm::json::Object figures;
+  CompressInput compressInput;
+  compressInput.spec = &spec;
+  compressInput.data = &*data;
+  compressInput.network = &net;
+  compressInput.weights = &*weights;
+  compressInput.training = finalOptions;
+  compressInput.quick = options.quick;
+  compressInput.threads = options.threads;
+  compressInput.log = &log;
+  auto module = compressNetwork(ctx, compressInput, figures);
   if (!module)
     return module.takeError();
-  int64_t classes = spec.dataset.classes;
-  llvm::json::Object figures;
-  auto measure = [&](llvm::StringRef what) -> llvm::Error {
-    auto acc = jitAccuracy(**module, data->test, classes, options.threads);
-    if (!acc)
-      return acc.takeError();
-    figures[(what + "_test_accuracy").str()] = *acc;
-    log << llvm::formatv("{0,-8} test accuracy {1:P2}\n", what, *acc);
-    return llvm::Error::success();
-  };
-  if (llvm::Error e = measure("float"))
-    return e;
-
-  const CompressSpec &compress = spec.compress;
-  if (llvm::Error e = runPasses(**module, [&](mlir::OpPassManager &pm) {
-        pm.addPass(mlir::tnas::createFoldBatchNormPass());
-        if (compress.prune == PruneMode::None)
-          return;
-        mlir::tnas::PruneFiltersPassOptions prune;
-        prune.ratio = compress.pruneRatio;
-        prune.knee = compress.prune == PruneMode::Knee;
-        if (compress.prune == PruneMode::PerLayer)
-          prune.layerRatios = compress.perLayerRatios;
-        pm.addPass(mlir::tnas::createPruneFiltersPass(prune));
-      }))
-    return e;
-  if (compress.prune != PruneMode::None)
-    if (llvm::Error e = measure("pruned"))
-      return e;
-
-  if (compress.quantizeInt8) {
-    int64_t calibration = compress.calibrationSamples > 0
-                              ? compress.calibrationSamples
-                              : 500;
-    if (llvm::Error e =
-            calibrateRanges(**module, data->train.images, calibration))
-      return e;
-    if (llvm::Error e = runPasses(**module, [](mlir::OpPassManager &pm) {
-          pm.addPass(mlir::tnas::createQuantizePass());
-        }))
-      return e;
-    if (llvm::Error e = measure("int8"))
-      return e;
-  }
 
   if (options.onCompressed)
     return options.onCompressed(**module);

@@ -41,9 +41,75 @@ static void checkOptimizer(Checker &c, const Node &n, TrainRecipe &out) {
       out.momentum = *v;
 }
 
+
+/// `constant`, `cosine` or `step(every = 2, gamma = 0.5)`.
+static void checkSchedule(Checker &c, const Node &n, FinalRecipe &out) {
+  static const std::vector<std::string> names = {"constant", "cosine", "step"};
+  if ((n.kind != Node::Name && n.kind != Node::Call) ||
+      !llvm::is_contained(names, n.text)) {
+    if (n.kind == Node::Name || n.kind == Node::Call)
+      c.unknownName(n.loc, "learning-rate schedule", n.text, names);
+    else
+      c.diags.error(n.loc, "expected a learning-rate schedule, found " +
+                               describe(n),
+                    "constant, cosine or step(every = 2, gamma = 0.5)");
+    return;
+  }
+  if (n.text == "constant")
+    out.schedule = LrScheduleKind::Constant;
+  else if (n.text == "cosine")
+    out.schedule = LrScheduleKind::Cosine;
+  else
+    out.schedule = LrScheduleKind::Step;
+  std::vector<std::string> params;
+  if (n.text == "step")
+    params = {"every", "gamma"};
+  auto a = c.args(n, params);
+  if (!a)
+    return;
+  if (a->count("every"))
+    if (auto e = c.integer(*a->at("every"), "'every'", 1, 1000))
+      out.stepEvery = *e;
+  if (a->count("gamma"))
+    if (auto g = c.real(*a->at("gamma"), "'gamma'", 0, 1, false))
+      out.stepGamma = *g;
+}
+
+/// `final epochs = 8, optimizer = adam(lr = 1e-3), schedule = cosine;`
+static void checkFinalRecipe(Checker &c, const Statement &st,
+                             FinalRecipe &out) {
+  static const std::vector<std::string> params = {"epochs", "optimizer",
+                                                  "schedule"};
+  for (const Node &v : st.values) {
+    if (v.kind != Node::Named) {
+      c.diags.error(v.loc,
+                    "expected 'name = value' in 'final', found " + describe(v),
+                    "e.g. final epochs = 8, schedule = cosine;");
+      continue;
+    }
+    if (!llvm::is_contained(params, v.text)) {
+      c.unknownName(v.loc, "final training parameter", v.text, params);
+      continue;
+    }
+    const Node &x = v.args[0];
+    if (v.text == "epochs") {
+      if (auto n = c.integer(x, "'epochs'", 1, 1000))
+        out.epochs = *n;
+    } else if (v.text == "optimizer") {
+      TrainRecipe recipe;
+      checkOptimizer(c, x, recipe);
+      out.optimizer = recipe.optimizer;
+      out.learningRate = recipe.learningRate;
+      out.momentum = recipe.momentum;
+    } else {
+      checkSchedule(c, x, out);
+    }
+  }
+}
+
 void Checker::checkSearch(const Section &s, SearchSpec &out) {
   static const std::vector<std::string> keys = {
-      "strategy",   "objective", "train", "budget",
+      "strategy",   "objective", "train", "final", "budget",
       "candidates", "seed",      "space"};
   Settings settings = collect(s, keys);
   out.loc = s.loc;
@@ -157,6 +223,8 @@ void Checker::checkSearch(const Section &s, SearchSpec &out) {
       }
     }
   }
+  if (settings.count("final"))
+    checkFinalRecipe(*this, *settings["final"], out.finalTrain);
   if (settings.count("budget"))
     if (const Node *v = single(*settings["budget"]))
       if (auto q = quantity(*v, Dimension::Seconds, "the time budget")) {
@@ -180,8 +248,8 @@ void Checker::checkSearch(const Section &s, SearchSpec &out) {
 //===----------------------------------------------------------------------===//
 
 void Checker::checkCompress(const Section &s, CompressSpec &out) {
-  static const std::vector<std::string> keys = {"prune", "quantize",
-                                                "calibrate"};
+  static const std::vector<std::string> keys = {"prune", "finetune",
+                                                "quantize", "calibrate"};
   Settings settings = collect(s, keys);
   out.loc = s.loc;
   if (settings.count("prune")) {
@@ -222,6 +290,31 @@ void Checker::checkCompress(const Section &s, CompressSpec &out) {
                     "a percentage, per_layer(...), or knee");
       }
     }
+  }
+  if (settings.count("finetune")) {
+    static const std::vector<std::string> params = {"epochs", "lr"};
+    for (const Node &v : settings["finetune"]->values) {
+      if (v.kind != Node::Named) {
+        diags.error(v.loc,
+                    "expected 'name = value' in 'finetune', found " +
+                        describe(v),
+                    "e.g. finetune epochs = 2, lr = 1e-4;");
+        continue;
+      }
+      if (!llvm::is_contained(params, v.text)) {
+        unknownName(v.loc, "fine-tuning parameter", v.text, params);
+        continue;
+      }
+      if (v.text == "epochs") {
+        if (auto n = integer(v.args[0], "'epochs'", 0, 1000))
+          out.finetuneEpochs = *n;
+      } else if (auto r = real(v.args[0], "the learning rate", 1e-9, 10)) {
+        out.finetuneLearningRate = *r;
+      }
+    }
+    if (out.prune == PruneMode::None)
+      diags.warning(settings["finetune"]->loc,
+                    "'finetune' has nothing to repair without 'prune'");
   }
   if (settings.count("quantize")) {
     if (const Node *v = single(*settings["quantize"])) {

@@ -116,6 +116,18 @@ const char *tnas::toString(Metric m) {
   }
   return "";
 }
+const char *tnas::toString(LrScheduleKind k) {
+  switch (k) {
+  case LrScheduleKind::Constant:
+    return "constant";
+  case LrScheduleKind::Step:
+    return "step";
+  case LrScheduleKind::Cosine:
+    return "cosine";
+  }
+  return "constant";
+}
+
 const char *tnas::toString(Optimizer o) {
   return o == Optimizer::Sgd ? "sgd" : "adam";
 }
@@ -343,9 +355,21 @@ Value tnas::specToJson(const Spec &spec) {
                {"subset", optional(se.train.subset)}};
   if (se.train.optimizer == Optimizer::Sgd)
     train["momentum"] = se.train.momentum;
+  const FinalRecipe &fr = se.finalTrain;
+  Object final{{"epochs", optional(fr.epochs)},
+               {"optimizer", fr.optimizer ? Value(toString(*fr.optimizer))
+                                          : Value(nullptr)},
+               {"lr", fr.learningRate ? Value(*fr.learningRate)
+                                      : Value(nullptr)},
+               {"schedule", toString(fr.schedule)}};
+  if (fr.schedule == LrScheduleKind::Step) {
+    final["every"] = fr.stepEvery;
+    final["gamma"] = fr.stepGamma;
+  }
   Object search{{"strategy", std::move(strategy)},
                 {"objectives", std::move(objectives)},
                 {"train", std::move(train)},
+                {"final", std::move(final)},
                 {"budget_seconds", optional(se.budgetSeconds)},
                 {"candidates", optional(se.candidateBudget)},
                 {"seed", se.seed}};
@@ -357,7 +381,9 @@ Value tnas::specToJson(const Spec &spec) {
                   {"prune_ratio", c.pruneRatio},
                   {"per_layer", std::move(perLayer)},
                   {"quantize", c.quantizeInt8 ? "int8" : "none"},
-                  {"calibration_samples", c.calibrationSamples}};
+                  {"calibration_samples", c.calibrationSamples},
+                  {"finetune_epochs", c.finetuneEpochs},
+                  {"finetune_lr", c.finetuneLearningRate}};
   const IncrementalSpec &in = spec.incremental;
   Object scheme{{"name", toString(in.scheme)}};
   if (in.scheme == Scheme::Tybox) {

@@ -332,6 +332,13 @@ llvm::Expected<TrainResult> tnas::trainNetwork(const Network &net,
   if (!trainer)
     return trainer.takeError();
   Trainer &t = **trainer;
+  if (options.initialWeights) {
+    if (options.initialWeights->params.size() != t.weights().params.size())
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          "the initial weights do not match the network's parameters");
+    t.setWeights(*options.initialWeights);
+  }
   TrainResult result;
   result.compileSeconds = t.kernels().compileSeconds();
   for (int64_t e = 0; e < options.epochs; ++e) {

@@ -31,6 +31,16 @@ llvm::Expected<Weights> toModelWeights(const Network &net,
                                        const TrainedWeights &trained,
                                        float bnEpsilon);
 
+/// The inverse: per-layer weights in the trainer's flat layout, to continue
+/// training them (fine-tuning after pruning).
+llvm::Expected<TrainedWeights> toTrainedWeights(const Network &net,
+                                                const Weights &weights,
+                                                OptimizerKind optimizer);
+
+/// Trainer options of the final training of the chosen architecture: the
+/// spec's `final` recipe over the candidates' one (--quick: 2 epochs).
+TrainOptions finalTrainOptions(const Spec &spec, bool quick, unsigned threads);
+
 } // namespace tnas::driver
 
 #endif // TNAS_DRIVER_CANDIDATETRAINING_H

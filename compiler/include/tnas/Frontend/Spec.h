@@ -158,6 +158,21 @@ struct TrainRecipe {
   std::optional<int64_t> subset; ///< train on this many samples only
 };
 
+enum class LrScheduleKind { Constant, Step, Cosine };
+
+/// `final ...;` in `search`: how the chosen architecture is trained on the
+/// whole training set after the search. Unset values follow the candidates'
+/// recipe (epochs: three times theirs).
+struct FinalRecipe {
+  std::optional<int64_t> epochs;
+  std::optional<Optimizer> optimizer;
+  std::optional<double> learningRate;
+  double momentum = 0.9;
+  LrScheduleKind schedule = LrScheduleKind::Constant;
+  int64_t stepEvery = 1;  ///< Step
+  double stepGamma = 0.5; ///< Step
+};
+
 struct SearchSpec {
   SearchStrategy strategy = SearchStrategy::NanoNas;
   int64_t population = 16; ///< Evolution
@@ -166,6 +181,7 @@ struct SearchSpec {
   int64_t samples = 32;    ///< Random
   std::vector<Objective> objectives;
   TrainRecipe train;
+  FinalRecipe finalTrain;
   std::optional<double> budgetSeconds;
   std::optional<int64_t> candidateBudget;
   int64_t seed = 0;
@@ -184,6 +200,10 @@ struct CompressSpec {
   std::vector<double> perLayerRatios; ///< PerLayer: one per conv layer
   bool quantizeInt8 = false;          ///< the feature extractor, full int8
   int64_t calibrationSamples = 0;
+  /// `finetune epochs = N, lr = x;`: training after pruning, before int8
+  /// (0 epochs: none).
+  int64_t finetuneEpochs = 0;
+  double finetuneLearningRate = 1e-4;
   SourceLoc loc;
 };
 
@@ -263,6 +283,7 @@ const char *toString(GrowthRule g);
 const char *toString(SearchStrategy s);
 const char *toString(Metric m);
 const char *toString(Optimizer o);
+const char *toString(LrScheduleKind k);
 const char *toString(PruneMode p);
 const char *toString(Scheme s);
 const char *toString(BufferPolicy p);

@@ -26,6 +26,8 @@ namespace tnas {
 
 enum class LrSchedule { Constant, Step, Cosine };
 
+struct TrainedWeights;
+
 struct TrainOptions {
   TrainingStepConfig step; ///< batch, threads, optimizer
   int64_t epochs = 1;
@@ -38,6 +40,9 @@ struct TrainOptions {
   int64_t stepEvery = 1;  ///< Step: epochs between decays
   double stepGamma = 0.1; ///< Step: decay factor
   uint64_t seed = 1;
+  /// trainNetwork starts from these parameters instead of a seeded
+  /// initialisation (fine-tuning); the layout must match the network's.
+  const TrainedWeights *initialWeights = nullptr;
   /// Progress lines go here (nullptr: silent).
   llvm::raw_ostream *progress = nullptr;
   /// Checked between batches; training stops when it becomes true.
