@@ -173,8 +173,9 @@ llvm::Error tnas::driver::compileSpec(const Spec &userSpec,
   auto strategy = search::createStrategy(space, strategyFor(spec));
   if (!strategy)
     return strategy.takeError();
-  if (std::error_code ec = llvm::sys::fs::create_directories(options.outDir))
-    return error("cannot create '" + options.outDir + "': " + ec.message());
+  if (options.writesOutput)
+    if (std::error_code ec = llvm::sys::fs::create_directories(options.outDir))
+      return error("cannot create '" + options.outDir + "': " + ec.message());
   llvm::SmallString<256> checkpoint(options.outDir);
   llvm::sys::path::append(checkpoint, "checkpoint.jsonl");
 
@@ -191,9 +192,13 @@ llvm::Error tnas::driver::compileSpec(const Spec &userSpec,
   log << llvm::formatv("search: {0} over {1} points, seed {2}\n",
                        (*strategy)->name(), search::spaceSize(space),
                        spec.search.seed);
-  auto result = search::runSearch(space, **strategy, evaluator, run);
+  auto result = options.runSearch
+                    ? options.runSearch(space, **strategy, evaluator, run)
+                    : search::runSearch(space, **strategy, evaluator, run);
   if (!result)
     return result.takeError();
+  if (!options.writesOutput)
+    return llvm::Error::success(); // a worker rank: rank 0 does the rest
 
   search::ReportInput report;
   report.specPath = spec.file;

@@ -216,7 +216,8 @@ llvm::Error Coordinator::expireHungWorkers() {
   if (timeout <= 0)
     return llvm::Error::success();
   auto now = Clock::now();
-  for (WorkerState &worker : workers) {
+  for (size_t w = 0; w < workers.size(); ++w) {
+    WorkerState &worker = workers[w];
     if (!worker.slot ||
         std::chrono::duration<double>(now - worker.assigned).count() < timeout)
       continue;
@@ -228,6 +229,10 @@ llvm::Error Coordinator::expireHungWorkers() {
       continue;
     ++it->second.requeued;
     ready.push_front(id);
+    if (options.progress)
+      *options.progress << llvm::formatv(
+          "search: worker {0} missed the {1}s timeout on {2}; re-queued\n",
+          w + 1, timeout, it->second.key);
   }
   if (std::all_of(workers.begin(), workers.end(),
                   [](const WorkerState &w) { return w.hung; }))
@@ -287,16 +292,21 @@ llvm::Expected<SearchResult> Coordinator::run() {
   if (workers.empty())
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "a distributed search needs a worker");
+  // The workers are waiting for work: an error here must release them too.
   if (options.resume && !options.checkpointPath.empty()) {
     auto read = readCheckpoint(options.checkpointPath, options.fingerprint);
-    if (!read)
+    if (!read) {
+      pool.shutdown();
       return read.takeError();
+    }
     previous = std::move(*read);
   }
   if (!options.checkpointPath.empty())
     if (llvm::Error e = checkpoint.open(options.checkpointPath,
-                                        options.fingerprint, options.resume))
+                                        options.fingerprint, options.resume)) {
+      pool.shutdown();
       return std::move(e);
+    }
 
   for (;;) {
     if (std::optional<StopReason> stop = ledger.stopReason())

@@ -4,10 +4,18 @@
 //
 // Each --emit value is a cut point of one pipeline, as in the Toy driver.
 //
+// Built twice when MPI is available: `tnasc` never links MPI and hands a
+// run started by an MPI launcher over to `tnasc-mpi` beside it (execv),
+// which runs the search over the MPI ranks (docs/distributed.md).
+//
 //===----------------------------------------------------------------------===//
 
 #include "tnas/Driver/Compile.h"
 #include "tnas/Frontend/Frontend.h"
+#include "tnas/Search/DistributedLaunch.h"
+#ifdef TNAS_HAVE_MPI
+#include "tnas/Search/DistributedDriver.h"
+#endif
 
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/CommandLine.h"
@@ -16,12 +24,15 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <atomic>
 #include <csignal>
+#include <optional>
+#include <unistd.h>
 
 namespace cl = llvm::cl;
 
@@ -55,8 +66,17 @@ static cl::opt<bool> quick("quick",
 
 static cl::opt<unsigned> threads("j",
                                  cl::desc("Threads for training and "
-                                          "evaluation (default 2)"),
+                                          "evaluation (default 2; under "
+                                          "mpirun, for a worker rank: its "
+                                          "share of its node's cores)"),
                                  cl::init(2), cl::cat(tnascCategory));
+
+static cl::opt<double> candidateTimeout(
+    "candidate-timeout",
+    cl::desc("Under mpirun: a worker rank that has not finished a candidate "
+             "after this many seconds is considered hung and the candidate "
+             "goes to another worker (0: no timeout)"),
+    cl::value_desc("seconds"), cl::init(0), cl::cat(tnascCategory));
 
 enum class EmitAction { Ast, MlirTnas, MlirLinalg, MlirLlvm, Cpp };
 static cl::opt<EmitAction> emitAction(
@@ -109,7 +129,40 @@ static void printVersion(llvm::raw_ostream &os) {
      << ")\n";
 }
 
+#ifndef TNAS_HAVE_MPI
+/// Under an MPI launcher, replaces this process by `tnasc-mpi` from the same
+/// directory (same pid, arguments and environment, so the launcher does not
+/// notice). Returns only when that is impossible; then a single rank may run
+/// on, but several would each run the whole search, which is an error.
+static bool handOverToMPIBuild(char **argv) {
+  std::string self = llvm::sys::fs::getMainExecutable(
+      argv[0], reinterpret_cast<void *>(&printVersion));
+  llvm::SmallString<256> mpiBuild(llvm::sys::path::parent_path(self));
+  llvm::sys::path::append(mpiBuild, "tnasc-mpi");
+  if (!self.empty() && llvm::sys::fs::can_execute(mpiBuild))
+    ::execv(mpiBuild.c_str(), argv);
+  if (tnas::search::launchedWorldSize() <= 1)
+    return true;
+  if (tnas::search::launchedWorldRank() == 0)
+    llvm::WithColor::error(llvm::errs(), "tnasc")
+        << "started by mpirun with " << tnas::search::launchedWorldSize()
+        << " ranks, but there is no MPI build beside this tnasc ('"
+        << mpiBuild << "'): install openmpi-bin libopenmpi-dev "
+        << "(scripts/setup.sh) and rebuild, or run tnasc without mpirun\n";
+  return false;
+}
+#endif
+
 int main(int argc, char **argv) {
+#ifdef TNAS_HAVE_MPI
+  // Only an MPI launch initializes MPI; tnasc-mpi started directly is tnasc.
+  std::optional<tnas::search::MPISession> mpiSession;
+  if (tnas::search::launchedByMPI())
+    mpiSession.emplace(argc, argv);
+#else
+  if (tnas::search::launchedByMPI() && !handOverToMPIBuild(argv))
+    return 1;
+#endif
   llvm::InitLLVM initLLVM(argc, argv);
   cl::HideUnrelatedOptions(tnascCategory);
   cl::SetVersionPrinter(printVersion);
@@ -118,25 +171,58 @@ int main(int argc, char **argv) {
                                    "that keeps learning on a microcontroller\n"))
     return 1;
 
+#ifdef TNAS_HAVE_MPI
+  // Several ranks: rank 0 runs tnasc, the others serve its search's
+  // evaluations. Workers hold their messages back until they know whether
+  // rank 0 failed too (then it has said the same thing already).
+  std::optional<tnas::search::DistributedDriverRank> distributed;
+  if (mpiSession && mpiSession->size() > 1)
+    distributed.emplace(MPI_COMM_WORLD);
+  bool isWorker = distributed && !distributed->isCoordinator();
+#else
+  bool isWorker = false;
+#endif
+  std::string workerMessages;
+  llvm::raw_string_ostream workerErrs(workerMessages);
+  llvm::raw_ostream &errs =
+      isWorker ? static_cast<llvm::raw_ostream &>(workerErrs) : llvm::errs();
+  auto fail = [&]() -> int {
+#ifdef TNAS_HAVE_MPI
+    if (distributed) {
+      if (!distributed->met())
+        llvm::consumeError(distributed->meetBeforeSearch(false, 0));
+      if (isWorker && !distributed->coordinatorFailed())
+        llvm::errs() << "tnasc: MPI rank " << distributed->rank() << ":\n"
+                     << workerMessages;
+    }
+#endif
+    return 1;
+  };
+
   if (!llvm::sys::fs::exists(inputFilename) ||
       llvm::sys::fs::is_directory(inputFilename)) {
-    llvm::WithColor::error(llvm::errs(), "tnasc")
+    llvm::WithColor::error(errs, "tnasc")
         << "cannot read '" << inputFilename << "': "
         << std::make_error_code(std::errc::no_such_file_or_directory).message()
         << "\n";
-    return 1;
+    return fail();
   }
 
   if (!target.empty() && target != "cortex-m4" && target != "cortex-m7" &&
       target != "cortex-m0plus" && target != "host") {
-    llvm::WithColor::error(llvm::errs(), "tnasc")
+    llvm::WithColor::error(errs, "tnasc")
         << "unknown -target '" << target
         << "' (cortex-m4, cortex-m7, cortex-m0plus, host)\n";
-    return 1;
+    return fail();
+  }
+  if (candidateTimeout < 0) {
+    llvm::WithColor::error(errs, "tnasc")
+        << "--candidate-timeout must be 0 (none) or a number of seconds\n";
+    return fail();
   }
 
   // Every invocation loads and checks the spec first.
-  tnas::DiagnosticEngine diags(&llvm::errs(), errorLimit);
+  tnas::DiagnosticEngine diags(&errs, errorLimit);
   tnas::LoadOptions options;
   options.includeDirs.assign(includeDirs.begin(), includeDirs.end());
   if (!noStdlib)
@@ -146,12 +232,13 @@ int main(int argc, char **argv) {
   if (!spec) {
     llvm::consumeError(spec.takeError());
     unsigned n = diags.errorCount();
-    llvm::errs() << n << " error" << (n == 1 ? "" : "s") << " generated.\n";
-    return 1;
+    errs << n << " error" << (n == 1 ? "" : "s") << " generated.\n";
+    return fail();
   }
 
   if (emitAction == EmitAction::Ast) {
-    llvm::outs() << llvm::formatv("{0:2}", tnas::specToJson(*spec)) << "\n";
+    if (!isWorker)
+      llvm::outs() << llvm::formatv("{0:2}", tnas::specToJson(*spec)) << "\n";
     return 0;
   }
 
@@ -169,15 +256,35 @@ int main(int argc, char **argv) {
   case EmitAction::MlirLlvm: compile.stop = tnas::driver::Stop::MlirLlvm; break;
   default: compile.stop = tnas::driver::Stop::Cpp; break;
   }
+#ifdef TNAS_HAVE_MPI
+  if (distributed) {
+    // Training runs on the workers; without -j each takes its share of its
+    // node's cores. Rank 0 keeps -j for the final training after the search.
+    if (isWorker && threads.getNumOccurrences() == 0)
+      compile.threads = distributed->defaultWorkerThreads();
+    tnas::search::DistributedOptions distributedOptions;
+    distributedOptions.candidateTimeoutSeconds = candidateTimeout;
+    unsigned rankThreads = compile.threads;
+    compile.runSearch = [&, distributedOptions,
+                         rankThreads](const auto &space, auto &strategy,
+                                      auto &evaluator, const auto &run) {
+      return distributed->search(space, strategy, evaluator, run,
+                                 distributedOptions, rankThreads);
+    };
+    compile.writesOutput = !isWorker;
+    if (isWorker)
+      compile.log = &llvm::nulls();
+  }
+#endif
   // Ctrl-C or a kill stops between candidates (or training batches); the
   // finished candidates are already in the checkpoint. A second Ctrl-C
   // terminates at once.
   std::signal(SIGINT, onInterrupt);
   std::signal(SIGTERM, onInterrupt);
   if (llvm::Error e = tnas::driver::compileSpec(*spec, compile, llvm::outs())) {
-    llvm::WithColor::error(llvm::errs(), "tnasc")
-        << llvm::toString(std::move(e)) << "\n";
-    return 1;
+    llvm::WithColor::error(errs, "tnasc") << llvm::toString(std::move(e))
+                                          << "\n";
+    return fail();
   }
   return 0;
 }

@@ -11,6 +11,7 @@
 
 #include "tnas/Driver/SpecData.h"
 #include "tnas/Frontend/Spec.h"
+#include "tnas/Search/SearchRunner.h"
 
 #include "mlir/IR/BuiltinOps.h"
 
@@ -24,6 +25,11 @@
 namespace tnas::driver {
 
 enum class Stop { MlirTnas, MlirLinalg, MlirLlvm, Cpp };
+
+/// Runs a search in place of search::runSearch (tnasc-mpi: over MPI ranks).
+using SearchFn = std::function<llvm::Expected<search::SearchResult>(
+    const std::vector<search::SpaceVariable> &, search::Strategy &,
+    search::Evaluator &, const search::RunnerOptions &)>;
 
 struct CompileOptions {
   std::string outDir = "out";
@@ -44,6 +50,11 @@ struct CompileOptions {
   /// instead of the --emit stop's printing or the emission, and its result
   /// is compileSpec's.
   std::function<llvm::Error(mlir::ModuleOp)> onCompressed;
+  /// The search runner; empty: search::runSearch in this process.
+  SearchFn runSearch;
+  /// False on the worker ranks of a distributed search: they create and
+  /// write nothing, and compileSpec returns once the search is over.
+  bool writesOutput = true;
 };
 
 /// Runs the pipeline; IR for a --emit stop goes to `out`. Returns the first

@@ -16,15 +16,14 @@
 #define TNAS_SEARCH_DISTRIBUTEDMPI_H
 
 #include "tnas/Search/DistributedCoordinator.h"
+#include "tnas/Search/DistributedLaunch.h"
 
 #include <mpi.h>
 
 namespace tnas::search {
 
-/// True when an MPI launcher (mpirun, mpiexec, srun) started this process.
-/// Read from the environment before MPI_Init, so that a plain run never
-/// initializes MPI.
-bool launchedByMPI();
+// launchedByMPI() (DistributedLaunch.h) reads the launcher's environment
+// before MPI_Init, so that a plain run never initializes MPI.
 
 /// Initializes MPI for the lifetime of the object (unless it already is) and
 /// finalizes it at the end. Under a launcher only; see launchedByMPI().

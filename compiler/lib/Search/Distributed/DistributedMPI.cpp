@@ -43,15 +43,6 @@ bool probe(MPI_Comm comm, int source, int tag, double seconds,
 
 } // namespace
 
-bool tnas::search::launchedByMPI() {
-  // Open MPI's mpirun, MPICH/Intel hydra (PMI), PMIx launchers (srun
-  // --mpi=pmix, prterun).
-  for (const char *var : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK"})
-    if (std::getenv(var))
-      return true;
-  return false;
-}
-
 MPISession::MPISession(int &argc, char **&argv) {
   int initialized = 0;
   MPI_Initialized(&initialized);
