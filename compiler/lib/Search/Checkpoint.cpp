@@ -59,12 +59,17 @@ tnas::search::readCheckpoint(llvm::StringRef path,
 
 llvm::Error CheckpointWriter::open(llvm::StringRef path,
                                    llvm::StringRef fingerprint, bool append) {
+  // A stream opened for appending reports position 0 until it writes:
+  // whether the file already has its header is the file's size.
+  uint64_t existing = 0;
+  if (append && llvm::sys::fs::file_size(path, existing))
+    existing = 0;
   std::error_code ec;
   os = std::make_unique<llvm::raw_fd_ostream>(
       path, ec, append ? llvm::sys::fs::OF_Append : llvm::sys::fs::OF_None);
   if (ec)
     return checkpointError(path, "cannot write: " + ec.message());
-  if (!append || os->tell() == 0) {
+  if (!append || existing == 0) {
     *os << json::Value(
                json::Object{{"search", fingerprint}, {"tnas_checkpoint", 1}})
         << "\n";

@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "SimulateCommand.h"
 #include "tnas/Driver/Compile.h"
 #include "tnas/Frontend/Frontend.h"
 #include "tnas/Search/DistributedLaunch.h"
@@ -170,6 +171,12 @@ int main(int argc, char **argv) {
                                    "tnasc: from a .tnas spec to a tiny network "
                                    "that keeps learning on a microcontroller\n"))
     return 1;
+
+  if (tnasc::simulateCommandChosen()) {
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+    return tnasc::runSimulateCommand(interrupted);
+  }
 
 #ifdef TNAS_HAVE_MPI
   // Several ranks: rank 0 runs tnasc, the others serve its search's

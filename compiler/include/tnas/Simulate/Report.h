@@ -1,0 +1,49 @@
+//===- Report.h - simulate.json and simulate.html ---------------*- C++ -*-===//
+#ifndef TNAS_SIMULATE_REPORT_H
+#define TNAS_SIMULATE_REPORT_H
+
+#include "tnas/Simulate/Metrics.h"
+#include "tnas/Simulate/Simulate.h"
+
+#include "llvm/Support/JSON.h"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tnas::simulate {
+
+/// One scheme of one scenario, summarized over the repetitions.
+struct SchemeSummary {
+  const SchemeResult *result = nullptr;
+  /// Drift: prequential accuracy of the window before the event.
+  /// Incremental / transfer: test accuracy on the pre-trained classes at
+  /// deployment. The recovery target is 90% of it.
+  std::optional<MeanStd> preEvent;
+  MeanStd postEvent;   ///< prequential accuracy of the stream's last window
+  MeanStd recovery;    ///< samples, over the repetitions that recovered
+  int64_t recovered = 0;
+  /// Per test set: at deployment, just before the event (drift), at the end.
+  std::vector<MeanStd> testStart, testBeforeEvent, testEnd;
+  std::vector<int64_t> curveIndex; ///< stream positions (1-based)
+  std::vector<double> curve;       ///< windowed accuracy, mean over seeds
+};
+
+SchemeSummary summarize(const ScenarioResult &scenario,
+                        const SchemeResult &scheme);
+
+/// "swap(0, 6) at 2000", "classes 8, 9 from the start", ...
+std::string eventDescription(const ScenarioResult &scenario);
+
+llvm::json::Value reportJson(const Spec &spec,
+                             const std::vector<ScenarioResult> &results);
+
+/// A self-contained page: per scenario, an SVG of the windowed accuracy
+/// (one line per scheme, the event marked) and a table of the figures.
+std::string reportHtml(const Spec &spec,
+                       const std::vector<ScenarioResult> &results);
+
+} // namespace tnas::simulate
+
+#endif // TNAS_SIMULATE_REPORT_H

@@ -1,0 +1,214 @@
+//===- ReportJson.cpp - summaries and simulate.json -----------------------===//
+#include "tnas/Simulate/Report.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <algorithm>
+
+using namespace tnas;
+using namespace tnas::simulate;
+
+/// Points of the accuracy curve kept in the report.
+constexpr int64_t kCurvePoints = 200;
+
+SchemeSummary tnas::simulate::summarize(const ScenarioResult &scenario,
+                                        const SchemeResult &scheme) {
+  const ScenarioPlan &plan = scenario.plan;
+  const bool drift = plan.spec->kind == ScenarioKind::Drift;
+  const int64_t window = scenario.window;
+  const size_t sets = scenario.testSets.size();
+  SchemeSummary s;
+  s.result = &scheme;
+  std::vector<double> pre, post, recovery;
+  std::vector<std::vector<double>> start(sets), before(sets), end(sets);
+  std::vector<std::vector<double>> curves;
+  for (const RunTrace &run : scheme.runs) {
+    int64_t n = int64_t(run.labels.size());
+    std::optional<double> p =
+        drift ? rangeAccuracy(run, plan.eventAt - window, plan.eventAt)
+              : testAccuracyAt(run, 0, 0);
+    if (p) {
+      pre.push_back(*p);
+      if (std::optional<int64_t> r =
+              recoverySamples(run, plan.eventAt, window, 0.9 * *p))
+        recovery.push_back(double(*r));
+    }
+    if (std::optional<double> q = rangeAccuracy(run, n - window, n))
+      post.push_back(*q);
+    for (size_t t = 0; t < sets; ++t) {
+      if (auto a = testAccuracyAt(run, t, 0))
+        start[t].push_back(*a);
+      if (auto a = testAccuracyAt(run, t, plan.eventAt))
+        before[t].push_back(*a);
+      if (auto a = testAccuracyAt(run, t, n))
+        end[t].push_back(*a);
+    }
+    curves.push_back(windowedAccuracy(run, window));
+  }
+  if (!pre.empty())
+    s.preEvent = meanStd(pre);
+  s.postEvent = meanStd(post);
+  s.recovery = meanStd(recovery);
+  s.recovered = int64_t(recovery.size());
+  for (size_t t = 0; t < sets; ++t) {
+    s.testStart.push_back(meanStd(start[t]));
+    s.testBeforeEvent.push_back(meanStd(before[t]));
+    s.testEnd.push_back(meanStd(end[t]));
+  }
+  size_t n = curves.empty() ? 0 : curves.front().size();
+  for (const std::vector<double> &c : curves)
+    n = std::min(n, c.size());
+  size_t stride = std::max<size_t>(1, (n + kCurvePoints - 1) / kCurvePoints);
+  for (size_t i = stride - 1; i < n; i += stride) {
+    double sum = 0;
+    for (const std::vector<double> &c : curves)
+      sum += c[i];
+    s.curveIndex.push_back(int64_t(i + 1));
+    s.curve.push_back(sum / double(curves.size()));
+  }
+  return s;
+}
+
+static std::string classList(llvm::ArrayRef<int64_t> ids) {
+  std::string s;
+  for (int64_t id : ids)
+    s += (s.empty() ? "" : ", ") + std::to_string(id);
+  return s;
+}
+
+std::string tnas::simulate::eventDescription(const ScenarioResult &scenario) {
+  const ScenarioPlan &plan = scenario.plan;
+  const ScenarioSpec &s = *plan.spec;
+  switch (s.kind) {
+  case ScenarioKind::Drift:
+    switch (s.event) {
+    case DriftEvent::SwapLabels:
+      return llvm::formatv("labels {0} and {1} swapped at sample {2}", s.swapA,
+                           s.swapB, s.eventAt);
+    case DriftEvent::Invert:
+      return llvm::formatv("inputs inverted at sample {0}", s.eventAt);
+    case DriftEvent::Rotate:
+      return llvm::formatv("inputs rotated by {0} degrees at sample {1}",
+                           s.rotateDegrees, s.eventAt);
+    case DriftEvent::None:
+      return "no event";
+    }
+    break;
+  case ScenarioKind::Incremental:
+  case ScenarioKind::Transfer: {
+    std::vector<int64_t> added;
+    for (int64_t c : plan.deviceClasses)
+      if (!llvm::is_contained(plan.pretrainClasses, c))
+        added.push_back(c);
+    return "classes " + classList(added) + " learned on the device from the "
+           "first sample";
+  }
+  }
+  return "";
+}
+
+static llvm::json::Value toJson(const MeanStd &m) {
+  if (m.count == 0)
+    return nullptr;
+  return llvm::json::Object{{"mean", m.mean}, {"std", m.std}, {"n", m.count}};
+}
+
+static llvm::json::Object perSet(const ScenarioResult &scenario,
+                                 const std::vector<MeanStd> &values) {
+  llvm::json::Object o;
+  for (size_t t = 0; t < values.size(); ++t)
+    o[scenario.testSets[t]] = toJson(values[t]);
+  return o;
+}
+
+static llvm::json::Value schemeJson(const ScenarioResult &scenario,
+                                    const SchemeResult &scheme) {
+  SchemeSummary s = summarize(scenario, scheme);
+  const SchemeVariant &v = scheme.variant;
+  const MemoryFigures &m = scheme.memory;
+  llvm::json::Object o;
+  o["name"] = v.name;
+  o["scheme"] = v.learns ? v.scheme : "static";
+  if (v.scheme == "tybox" && v.learns)
+    o["policy"] = v.policy;
+  if (v.scheme == "knn")
+    o["adaptation"] = v.adaptation;
+  o["memory"] = llvm::json::Object{
+      {"ram_bytes", m.ramBytes()},
+      {"arena_bytes", m.arenaBytes},
+      {"scratch_bytes", m.scratchBytes},
+      {"trainer_bytes", m.trainerBytes},
+      {"buffer_samples", m.bufferCapacity},
+      {"flash_parameter_bytes", m.flashParameterBytes}};
+  // The emission benchmark (bench/mcu_conv) counts tnas_learn only for its
+  // own fixed model, not for this one.
+  o["instructions_per_update"] = nullptr;
+  o["instructions_note"] = "not measured";
+  o["pre_event_accuracy"] = s.preEvent ? toJson(*s.preEvent) : nullptr;
+  o["post_event_accuracy"] = toJson(s.postEvent);
+  o["recovery_samples"] = toJson(s.recovery);
+  o["recovered_runs"] = s.recovered;
+  o["test_accuracy_start"] = perSet(scenario, s.testStart);
+  o["test_accuracy_before_event"] = perSet(scenario, s.testBeforeEvent);
+  o["test_accuracy_end"] = perSet(scenario, s.testEnd);
+  llvm::json::Array index, acc;
+  for (size_t i = 0; i < s.curve.size(); ++i) {
+    index.push_back(s.curveIndex[i]);
+    acc.push_back(std::round(s.curve[i] * 1e4) / 1e4);
+  }
+  o["curve"] = llvm::json::Object{{"index", std::move(index)},
+                                  {"accuracy", std::move(acc)}};
+  llvm::json::Array checkpoints;
+  if (!scheme.runs.empty())
+    for (const Checkpoint &c : scheme.runs.front().checkpoints) {
+      std::vector<MeanStd> at;
+      for (size_t t = 0; t < scenario.testSets.size(); ++t) {
+        std::vector<double> values;
+        for (const RunTrace &run : scheme.runs)
+          if (auto a = testAccuracyAt(run, t, c.index))
+            values.push_back(*a);
+        at.push_back(meanStd(values));
+      }
+      checkpoints.push_back(llvm::json::Object{
+          {"index", c.index}, {"accuracy", perSet(scenario, at)}});
+    }
+  o["checkpoints"] = std::move(checkpoints);
+  return o;
+}
+
+static const char *kindName(ScenarioKind k) {
+  switch (k) {
+  case ScenarioKind::Drift: return "drift";
+  case ScenarioKind::Incremental: return "incremental";
+  case ScenarioKind::Transfer: return "transfer";
+  }
+  return "";
+}
+
+llvm::json::Value
+tnas::simulate::reportJson(const Spec &spec,
+                           const std::vector<ScenarioResult> &results) {
+  llvm::json::Array scenarios;
+  for (const ScenarioResult &r : results) {
+    const ScenarioSpec &s = *r.plan.spec;
+    llvm::json::Array schemes;
+    for (const SchemeResult &scheme : r.schemes)
+      schemes.push_back(schemeJson(r, scheme));
+    scenarios.push_back(llvm::json::Object{
+        {"name", s.name},
+        {"kind", kindName(s.kind)},
+        {"event", eventDescription(r)},
+        {"event_at", r.plan.eventAt},
+        {"stream_samples", s.streamSamples},
+        {"window", r.window},
+        {"repetitions",
+         r.schemes.empty() ? 0 : int64_t(r.schemes.front().runs.size())},
+        {"pretrain_classes", llvm::json::Array(r.plan.pretrainClasses)},
+        {"device_classes", llvm::json::Array(r.plan.deviceClasses)},
+        {"test_sets", llvm::json::Array(r.testSets)},
+        {"schemes", std::move(schemes)}});
+  }
+  return llvm::json::Object{{"spec", spec.file},
+                            {"scenarios", std::move(scenarios)}};
+}

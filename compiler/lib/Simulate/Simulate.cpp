@@ -1,0 +1,313 @@
+//===- Simulate.cpp - tnasc simulate: scenarios, schemes, repetitions -----===//
+#include "tnas/Simulate/Simulate.h"
+#include "tnas/Driver/Compile.h"
+#include "tnas/Pipelines/Pipelines.h"
+#include "tnas/Simulate/ClassifierOutputs.h"
+#include "tnas/Simulate/Report.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Path.h"
+
+#include <map>
+
+using namespace tnas;
+using namespace tnas::simulate;
+
+static llvm::Error error(const llvm::Twine &msg) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), msg.str());
+}
+
+static const char *kindName(ScenarioKind k) {
+  switch (k) {
+  case ScenarioKind::Drift: return "drift";
+  case ScenarioKind::Incremental: return "incremental";
+  case ScenarioKind::Transfer: return "transfer";
+  }
+  return "";
+}
+
+llvm::Expected<std::vector<const ScenarioSpec *>>
+tnas::simulate::selectScenarios(const Spec &spec, llvm::StringRef selector) {
+  std::vector<const ScenarioSpec *> chosen;
+  for (const ScenarioSpec &s : spec.scenarios)
+    if (selector == "all" || s.name == selector || kindName(s.kind) == selector)
+      chosen.push_back(&s);
+  if (!chosen.empty())
+    return chosen;
+  std::string names;
+  for (const ScenarioSpec &s : spec.scenarios)
+    names += (names.empty() ? "" : ", ") + s.name + " (" + kindName(s.kind) +
+             ")";
+  if (spec.scenarios.empty())
+    return error(spec.file + ": the spec has no `scenario` block to simulate; "
+                 "add one (see docs/language.md, `scenario NAME`)");
+  return error("unknown scenario '" + selector + "' in " + spec.file +
+               "; the spec defines " + names +
+               " (or use a kind: drift, incremental, transfer, or all)");
+}
+
+/// The emitted library's options from the spec, as `tnasc` emits it.
+static EmitOptions baseEmitOptions(const Spec &spec, const ScenarioPlan &plan) {
+  EmitOptions e;
+  e.name = llvm::sys::path::stem(spec.file).str();
+  for (char &c : e.name)
+    if (!isalnum(static_cast<unsigned char>(c)))
+      c = '_';
+  e.target = TargetCore::Host;
+  e.ramBytes = spec.target.ramBytes;
+  const IncrementalSpec &inc = spec.incremental;
+  TrainerOptions &t = e.trainer;
+  t.learningRate = inc.updateLearningRate;
+  t.epochs = inc.updateEpochs;
+  t.bufferCapacity = inc.bufferFit ? -1 : inc.bufferSamples;
+  t.knnK = inc.knnK;
+  t.seed = uint32_t(spec.search.seed) | 1u;
+  t.extraClasses = plan.totalClasses - plan.initialClasses;
+  return e;
+}
+
+namespace {
+
+/// Scenarios that pre-train on the same classes share one final training.
+struct PretrainedModel {
+  std::string irText;
+};
+
+class Simulation {
+public:
+  Simulation(const Spec &spec, const SimulateOptions &options)
+      : spec(spec), options(options), log(*options.log) {
+    registerLoweringDialects(registry);
+  }
+
+  llvm::Error run();
+
+private:
+  bool interrupted() const {
+    return options.interrupt && options.interrupt->load();
+  }
+  llvm::Error interruptedError() const {
+    return error("interrupted; nothing was written to " + options.outDir +
+                 "/simulate.json (the search checkpoint is kept)");
+  }
+  llvm::Expected<const PretrainedModel *> pretrain(const ScenarioPlan &plan);
+  llvm::Error simulateScenario(const ScenarioSpec &scenario,
+                               llvm::ArrayRef<SchemeVariant> schemes,
+                               llvm::StringRef compiler);
+
+  const Spec &spec;
+  const SimulateOptions &options;
+  llvm::raw_ostream &log;
+  mlir::DialectRegistry registry;
+  std::map<std::vector<int64_t>, PretrainedModel> models;
+  std::optional<driver::SpecData> fullData;
+  std::vector<ScenarioResult> results;
+};
+
+} // namespace
+
+llvm::Expected<const PretrainedModel *>
+Simulation::pretrain(const ScenarioPlan &plan) {
+  auto found = models.find(plan.pretrainClasses);
+  if (found != models.end())
+    return &found->second;
+  PretrainedModel model;
+  driver::CompileOptions compile;
+  compile.outDir = options.outDir;
+  compile.target = "host";
+  compile.resume = true;
+  compile.quick = options.quick;
+  compile.threads = options.threads;
+  compile.interrupt = options.interrupt;
+  compile.log = options.log;
+  compile.logIsTerminal = options.logIsTerminal;
+  compile.selectFinalData = [&](driver::SpecData &data) {
+    if (!fullData)
+      fullData = data;
+    selectPretrainData(plan, data);
+  };
+  compile.onCompressed = [&](mlir::ModuleOp module) {
+    llvm::raw_string_ostream os(model.irText);
+    module->print(os);
+    return llvm::Error::success();
+  };
+  std::string ignored;
+  llvm::raw_string_ostream ignoredOut(ignored);
+  if (llvm::Error e = driver::compileSpec(spec, compile, ignoredOut))
+    return std::move(e);
+  if (model.irText.empty())
+    return error("the compiler produced no model to simulate");
+  return &(models[plan.pretrainClasses] = std::move(model));
+}
+
+llvm::Error Simulation::simulateScenario(const ScenarioSpec &scenario,
+                                         llvm::ArrayRef<SchemeVariant> schemes,
+                                         llvm::StringRef compiler) {
+  ScenarioResult result;
+  result.plan = planScenario(spec, scenario);
+  const ScenarioPlan &plan = result.plan;
+  result.window = std::max<int64_t>(1, scenario.window);
+  int64_t repetitions = options.repeat.value_or(scenario.repetitions);
+  log << llvm::formatv("simulate: scenario {0} ({1}): {2}; pre-training on "
+                       "{3} of {4} classes, {5} samples streamed, {6} "
+                       "scheme(s) x {7} repetition(s)\n",
+                       scenario.name, kindName(scenario.kind),
+                       eventDescription(result), plan.initialClasses,
+                       spec.dataset.classes, scenario.streamSamples,
+                       schemes.size(), repetitions);
+
+  auto model = pretrain(plan);
+  if (!model)
+    return model.takeError();
+  mlir::MLIRContext ctx(registry);
+  ctx.loadAllAvailableDialects();
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::parseSourceString<mlir::ModuleOp>((*model)->irText, &ctx);
+  if (!module)
+    return error("cannot read back the compressed model");
+  if (llvm::Error e = keepClassifierOutputs(*module, plan.initialClasses))
+    return e;
+
+  llvm::SmallString<256> scenarioDir(options.outDir);
+  llvm::sys::path::append(scenarioDir, "simulate", scenario.name);
+  EmitOptions emit = baseEmitOptions(spec, plan);
+  std::vector<HostBinary> binaries;
+  for (const SchemeVariant &variant : schemes) {
+    if (interrupted())
+      return interruptedError();
+    llvm::SmallString<256> dir(scenarioDir);
+    llvm::sys::path::append(dir, variant.name);
+    auto binary = buildForHost(*module, emit, variant, dir, compiler);
+    if (!binary)
+      return binary.takeError();
+    log << llvm::formatv("simulate: {0}: built {1} ({2} B RAM, buffer {3})\n",
+                         scenario.name, variant.name, binary->memory.ramBytes(),
+                         binary->memory.bufferCapacity);
+    result.schemes.push_back({variant, binary->memory, {}});
+    binaries.push_back(std::move(*binary));
+  }
+
+  int64_t every =
+      std::max<int64_t>(1, scenario.streamSamples /
+                               std::max<int64_t>(1, options.checkpoints));
+  for (int64_t rep = 0; rep < repetitions; ++rep) {
+    uint64_t seed = uint64_t(spec.search.seed) + uint64_t(rep);
+    auto streams =
+        buildStreams(plan, spec, *fullData, seed, options.testSamples);
+    if (!streams)
+      return streams.takeError();
+    llvm::SmallString<256> dataDir(scenarioDir);
+    llvm::sys::path::append(dataDir, "data", "seed" + std::to_string(seed));
+    if (std::error_code ec = llvm::sys::fs::create_directories(dataDir))
+      return error("cannot create '" + dataDir + "': " + ec.message());
+    auto file = [&](llvm::StringRef name) {
+      llvm::SmallString<256> p(dataDir);
+      llvm::sys::path::append(p, name + ".bin");
+      return std::string(p);
+    };
+    if (llvm::Error e = writeSampleSet(streams->stream, file("stream")))
+      return e;
+    std::vector<std::string> testFiles;
+    result.testSets.clear();
+    for (const SampleSet &t : streams->tests) {
+      testFiles.push_back(file("test_" + t.name));
+      result.testSets.push_back(t.name);
+      if (llvm::Error e = writeSampleSet(t, testFiles.back()))
+        return e;
+    }
+    for (size_t k = 0; k < schemes.size(); ++k) {
+      if (interrupted())
+        return interruptedError();
+      llvm::SmallString<256> logPath(dataDir);
+      llvm::sys::path::append(logPath, schemes[k].name + ".txt");
+      auto trace = runHarness(binaries[k], schemes[k].learns, every,
+                              plan.eventAt, file("stream"), testFiles, logPath);
+      if (!trace) {
+        if (interrupted()) {
+          llvm::consumeError(trace.takeError());
+          return interruptedError();
+        }
+        return trace.takeError();
+      }
+      SchemeResult &sr = result.schemes[k];
+      sr.runs.push_back(std::move(*trace));
+      const RunTrace &run = sr.runs.back();
+      int64_t n = int64_t(run.labels.size());
+      log << llvm::formatv(
+          "simulate: {0} {1,-20} seed {2} ({3}/{4}): last window {5:P1}\n",
+          scenario.name, schemes[k].name, seed, rep + 1, repetitions,
+          rangeAccuracy(run, n - result.window, n).value_or(0.0));
+    }
+  }
+  results.push_back(std::move(result));
+  return llvm::Error::success();
+}
+
+llvm::Error Simulation::run() {
+  auto scenarios = selectScenarios(spec, options.scenario);
+  if (!scenarios)
+    return scenarios.takeError();
+  auto schemes = parseSchemes(options.schemes);
+  if (!schemes)
+    return schemes.takeError();
+  if (options.repeat && *options.repeat < 1)
+    return error("--repeat must be at least 1");
+  if (!spec.compress.quantizeInt8)
+    return error(spec.file + ": the simulation runs the emitted library, "
+                 "which needs an int8 feature extractor; add `compress { "
+                 "quantize int8 feature_extractor; }`");
+  auto compiler = findHostCompiler();
+  if (!compiler)
+    return compiler.takeError();
+  for (const ScenarioSpec *scenario : *scenarios)
+    if (llvm::Error e = simulateScenario(*scenario, *schemes, *compiler))
+      return e;
+
+  if (std::error_code ec = llvm::sys::fs::create_directories(options.outDir))
+    return error("cannot create '" + options.outDir + "': " + ec.message());
+  auto write = [&](llvm::StringRef name, llvm::StringRef text) -> llvm::Error {
+    llvm::SmallString<256> path(options.outDir);
+    llvm::sys::path::append(path, name);
+    std::error_code ec;
+    llvm::raw_fd_ostream os(path, ec);
+    if (ec)
+      return error("cannot write '" + path + "': " + ec.message());
+    os << text;
+    return llvm::Error::success();
+  };
+  std::string json;
+  llvm::raw_string_ostream jsonOs(json);
+  jsonOs << llvm::formatv("{0:2}", reportJson(spec, results)) << "\n";
+  if (llvm::Error e = write("simulate.json", json))
+    return e;
+  if (llvm::Error e = write("simulate.html", reportHtml(spec, results)))
+    return e;
+
+  for (const ScenarioResult &r : results)
+    for (const SchemeResult &scheme : r.schemes) {
+      SchemeSummary s = summarize(r, scheme);
+      log << llvm::formatv("simulate: {0,-12} {1,-20} before {2,6} last "
+                           "window {3,6} recovery {4}\n",
+                           r.plan.spec->name, scheme.variant.name,
+                           s.preEvent ? llvm::formatv("{0:P1}", s.preEvent->mean)
+                                            .str()
+                                      : std::string("-"),
+                           llvm::formatv("{0:P1}", s.postEvent.mean).str(),
+                           s.recovered ? llvm::formatv("{0:F0} samples",
+                                                       s.recovery.mean)
+                                             .str()
+                                       : std::string("none"));
+    }
+  log << "wrote " << options.outDir << "/simulate.json, simulate.html\n";
+  return llvm::Error::success();
+}
+
+llvm::Error tnas::simulate::runSimulation(const Spec &spec,
+                                          const SimulateOptions &options) {
+  return Simulation(spec, options).run();
+}
