@@ -36,6 +36,14 @@ import shutil
 if shutil.which("arm-none-eabi-g++") and shutil.which("qemu-system-arm"):
     config.available_features.add("arm-qemu")
 
+# The real Fashion-MNIST (Debian's dataset-fashion-mnist, installed by
+# scripts/setup.sh) for the accuracy tests.
+if os.path.exists("/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz"):
+    config.available_features.add("fashion-mnist")
+else:
+    lit_config.note("Fashion-MNIST accuracy tests skipped: "
+                    "/usr/share/datasets/fashion-mnist is missing")
+
 # Distributed search (test/Search): needs a build with TNAS_ENABLE_MPI and
 # an mpirun. CI runs as root, which Open MPI refuses without the flag.
 llvm_config.add_tool_substitutions(["tnas-search-selftest"], tool_dirs)

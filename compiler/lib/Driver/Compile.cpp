@@ -235,6 +235,8 @@ llvm::Error tnas::driver::compileSpec(const Spec &userSpec,
   // it at the end.
   if (llvm::Error e = writeReport())
     return e;
+  if (options.stop == Stop::Search)
+    return llvm::Error::success();
 
   if (options.selectFinalData)
     options.selectFinalData(*data);
@@ -296,6 +298,7 @@ llvm::Error tnas::driver::compileSpec(const Spec &userSpec,
       return e;
     (*module)->print(out);
     return llvm::Error::success();
+  case Stop::Search: // returned after the search
   case Stop::Cpp:
     break;
   }

@@ -46,12 +46,21 @@ LogicalResult returnFeatures(func::FuncOp fn) {
 
 namespace tnas::driver {
 
+/// Logit margin under which the device may legitimately pick another class.
+constexpr float kDecisiveMargin = 1e-3f;
+
 llvm::Error writeDeviceCheck(ModuleOp module, const data::Dataset &test,
                              int64_t count, llvm::StringRef libraryName,
                              llvm::StringRef dir) {
   count = std::min<int64_t>(count, int64_t(test.size()));
   if (count < 1)
     return error("no test samples for the device check");
+  // The whole model too: the device's fp32 classifier must pick the class
+  // the host's does.
+  OwningOpRef<ModuleOp> whole = module.clone();
+  auto wholeCompiled = jit::CompiledForward::compile(*whole);
+  if (!wholeCompiled)
+    return wholeCompiled.takeError();
   OwningOpRef<ModuleOp> copy = module.clone();
   auto fn = copy->lookupSymbol<func::FuncOp>("forward");
   if (!fn || failed(returnFeatures(fn)))
@@ -90,9 +99,28 @@ llvm::Error writeDeviceCheck(ModuleOp module, const data::Dataset &test,
                        "[kCheckPixels] = {\n";
   std::string expected = "static const int8_t kCheckExpected[kCheckSamples]"
                          "[kCheckFeatures] = {\n";
+  // The host's class per image, and whether it is decisive: a top-two
+  // logit margin above kDecisiveMargin, which float summation order on the
+  // device cannot overturn.
+  std::string hostLabels = "static const int32_t kCheckHostLabels"
+                           "[kCheckSamples] = {";
+  std::string decisive = "static const uint8_t kCheckDecisive"
+                         "[kCheckSamples] = {";
+  std::vector<float> logits((*wholeCompiled)->signature().outputs);
   for (int64_t i = 0; i < count; ++i) {
     llvm::ArrayRef<float> x = test.sample(i);
     (*compiled)->run(x.data(), features.data());
+    (*wholeCompiled)->run(x.data(), logits.data());
+    size_t best = 0;
+    for (size_t k = 1; k < logits.size(); ++k)
+      if (logits[k] > logits[best])
+        best = k;
+    float second = -INFINITY;
+    for (size_t k = 0; k < logits.size(); ++k)
+      if (k != best)
+        second = std::max(second, logits[k]);
+    hostLabels += std::to_string(best) + ",";
+    decisive += logits[best] - second > kDecisiveMargin ? "1," : "0,";
     images += "{";
     for (float v : x)
       // %a prints the exact float, so the firmware quantizes the same value.
@@ -106,7 +134,8 @@ llvm::Error writeDeviceCheck(ModuleOp module, const data::Dataset &test,
     }
     expected += "},\n";
   }
-  os << images << "};\n" << expected << "};\n";
+  os << images << "};\n" << expected << "};\n"
+     << hostLabels << "};\n" << decisive << "};\n";
   return llvm::Error::success();
 }
 

@@ -79,10 +79,12 @@ static cl::opt<double> candidateTimeout(
              "goes to another worker (0: no timeout)"),
     cl::value_desc("seconds"), cl::init(0), cl::cat(tnascCategory));
 
-enum class EmitAction { Ast, MlirTnas, MlirLinalg, MlirLlvm, Cpp };
+enum class EmitAction { Ast, Search, MlirTnas, MlirLinalg, MlirLlvm, Cpp };
 static cl::opt<EmitAction> emitAction(
     "emit", cl::desc("Stop after this stage and print its result"),
     cl::values(clEnumValN(EmitAction::Ast, "ast", "the checked spec as JSON"),
+               clEnumValN(EmitAction::Search, "search",
+                          "the search only: out/report.json and .html"),
                clEnumValN(EmitAction::MlirTnas, "mlir-tnas",
                           "the chosen network in the tnas dialect"),
                clEnumValN(EmitAction::MlirLinalg, "mlir-linalg",
@@ -258,6 +260,7 @@ int main(int argc, char **argv) {
   compile.interrupt = &interrupted;
   compile.logIsTerminal = llvm::sys::Process::StandardErrIsDisplayed();
   switch (emitAction) {
+  case EmitAction::Search: compile.stop = tnas::driver::Stop::Search; break;
   case EmitAction::MlirTnas: compile.stop = tnas::driver::Stop::MlirTnas; break;
   case EmitAction::MlirLinalg: compile.stop = tnas::driver::Stop::MlirLinalg; break;
   case EmitAction::MlirLlvm: compile.stop = tnas::driver::Stop::MlirLlvm; break;

@@ -24,7 +24,7 @@
 
 namespace tnas::driver {
 
-enum class Stop { MlirTnas, MlirLinalg, MlirLlvm, Cpp };
+enum class Stop { Search, MlirTnas, MlirLinalg, MlirLlvm, Cpp };
 
 /// Runs a search in place of search::runSearch (tnasc-mpi: over MPI ranks).
 using SearchFn = std::function<llvm::Expected<search::SearchResult>(
