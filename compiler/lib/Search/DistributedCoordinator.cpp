@@ -231,7 +231,7 @@ llvm::Error Coordinator::expireHungWorkers() {
     ready.push_front(id);
     if (options.progress)
       *options.progress << llvm::formatv(
-          "search: worker {0} missed the {1}s timeout on {2}; re-queued\n",
+          "search: worker {0} missed the {1:F1}s timeout on {2}; re-queued\n",
           w + 1, timeout, it->second.key);
   }
   if (std::all_of(workers.begin(), workers.end(),
