@@ -1,6 +1,7 @@
 //===- Report.cpp - report.json and report.html of a search ---------------===//
 #include "tnas/Search/Report.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
@@ -212,6 +213,34 @@ std::string tnas::search::reportHTML(const ReportInput &in) {
                        humanBytesOrValue("latency", c.latencySeconds));
   } else {
     h += "<p><b>No candidate was trained.</b></p>\n";
+  }
+  // What the driver added after the search (final training, compression,
+  // emission), one table per object.
+  for (const auto &kv : in.extra) {
+    const llvm::json::Object *o = kv.second.getAsObject();
+    if (!o)
+      continue;
+    h += "<h2>After the search: " + escape(kv.first.str()) +
+         "</h2>\n<table>\n";
+    std::vector<std::string> keys;
+    for (const auto &e : *o)
+      keys.push_back(e.first.str());
+    llvm::sort(keys);
+    for (const std::string &k : keys) {
+      const llvm::json::Value &v = *o->get(k);
+      std::string text;
+      if (std::optional<double> d = v.getAsNumber())
+        text = k.find("accuracy") != std::string::npos
+                   ? llvm::formatv("{0:P2}", *d).str()
+                   : llvm::formatv("{0}", v).str();
+      else if (std::optional<llvm::StringRef> str = v.getAsString())
+        text = str->str();
+      else
+        text = llvm::formatv("{0}", v).str();
+      h += "<tr><th>" + escape(k) + "</th><td class='l'>" + escape(text) +
+           "</td></tr>\n";
+    }
+    h += "</table>\n";
   }
   h += "<h2>Pareto front</h2>\n<div class='plots'>\n";
   h += scatterSVG(in, "ram", "peak RAM");

@@ -57,3 +57,11 @@ for c in cands:
           + (f" reason={c['reason']}" if 'reason' in c else ""))
 if "chosen" in report:
     print(f"chosen {cands[report['chosen']]['key']}")
+if "final" in report:
+    text = open(f"{out}/report.html").read()
+    final = report["final"]
+    for key in ("float_test_accuracy", "int8_test_accuracy"):
+        shown = f"<th>{key}</th><td class='l'>{100 * final[key]:.2f}%</td>"
+        assert shown in text, f"{key} not in the page"
+    print(f"final: float {final['float_test_accuracy']:.4f} "
+          f"int8 {final['int8_test_accuracy']:.4f}, both in the page")
