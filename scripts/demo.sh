@@ -2,8 +2,9 @@
 # README command 1: installs what is missing, builds, and runs the main job on
 # the bundled example and Fashion-MNIST: search under the device's bounds,
 # final training, pruning, int8, the emitted C++ library, and its proof on an
-# emulated Cortex-M4 (QEMU). `--full` runs the spec's whole budget instead of
-# the few-minute --quick one.
+# emulated Cortex-M4 (QEMU), then a short drift simulation with the same
+# library built for the host, and a summary. `--full` runs the spec's whole
+# budget instead of the few-minute --quick one.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build="${TNAS_BUILD_DIR:-$root/build}"
@@ -16,6 +17,11 @@ bash "$root/scripts/build.sh" tnasc
 "$build/bin/tnasc" --version
 "$build/bin/tnasc" "$root/examples/fashion_mnist.tnas" -target=cortex-m4 \
   -o "$out" $mode
-bash "$root/scripts/device-check.sh" "$out" fashion_mnist
+bash "$root/scripts/device-check.sh" "$out" fashion_mnist | tee "$out/device-check.log"
+# The drift scenario (labels 0 and 6 swapped mid-stream), three schemes, one
+# repetition; the search is not run again (it resumes from the checkpoint).
+"$build/bin/tnasc" simulate "$root/examples/fashion_mnist.tnas" -o "$out" \
+  --scenario=drift --scheme=static,tinyol,tybox-fifo --repeat=1 $mode
+python3 "$root/scripts/demo_summary.py" "$out" fashion_mnist "$out/device-check.log"
 echo "demo: the library is in $out/ (fashion_mnist.h, fashion_mnist.cpp, tnas_rt/);" \
-     "open $out/report.html for the search"
+     "open $out/report.html (search) and $out/simulate.html (drift)"
