@@ -1,26 +1,33 @@
 #!/usr/bin/env bash
-# Throughput of the distributed search, 1 worker vs 2 workers on this host:
+# Throughput of tnasc's distributed search, one worker rank vs two on this
+# host:
 #   flock /tmp/tnas-build.lock bench/mpi_scaling/run.sh [build-dir]
-# Runs the same grid search (48 candidates of the synthetic space) with the
-# fake evaluator doing a fixed CPU-bound load per candidate (--work, ~0.2 s
-# on one core here; a busy loop, not a sleep, so the cores matter) under
-#   mpirun -n 2 (coordinator + 1 worker) and mpirun -n 3 (coordinator + 2),
+# Runs the same grid search (scaling.tnas: 8 candidates, each trained with
+# -j 1) under
+#   mpirun --oversubscribe -n 2  (rank 0 coordinating + 1 worker) and
+#   mpirun --oversubscribe -n 3  (rank 0 coordinating + 2 workers),
 # one after the other, ROUNDS times each, and keeps each side's best
-# candidates per minute (the coordinator's count over its own wall time,
-# MPI start-up excluded). Goal: ratio >= 1.8.
+# candidates per minute, as tnasc's coordinator reports it: candidates over
+# the search's wall time, from the moment every rank has its data loaded to
+# the last record (start-up, data loading and the final training excluded).
+# Goal: ratio >= 1.8.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$root/build}
-tool=$build/bin/tnas-search-selftest
-work=${WORK:-30}
-rounds=${ROUNDS:-2}
-[[ -x $tool ]] || { echo "bench: build tnas-search-selftest first (ninja -C $build tnas-search-selftest)" >&2; exit 1; }
+tnasc=$build/bin/tnasc
+rounds=${ROUNDS:-1}
+[[ -x $tnasc && -x $build/bin/tnasc-mpi ]] || { echo "bench: build tnasc (and tnasc-mpi) first: ninja -C $build tnasc" >&2; exit 1; }
 command -v mpirun >/dev/null || { echo "bench: mpirun not found (bash scripts/setup.sh)" >&2; exit 1; }
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
 
 run() { # ranks -> candidates per minute
-  mpirun --allow-run-as-root --oversubscribe -n "$1" "$tool" \
-    --strategy=grid --work="$work" -o /dev/null |
-    sed -n 's/.* cpm=\([0-9.]*\).*/\1/p'
+  rm -rf "$out/run"
+  mpirun --allow-run-as-root --oversubscribe -n "$1" "$tnasc" \
+    "$root/bench/mpi_scaling/scaling.tnas" -I "$root/stdlib" -o "$out/run" \
+    -j 1 --emit=mlir-tnas > /dev/null 2> "$out/log"
+  grep "candidates evaluated by" "$out/log" >&2
+  sed -n 's/.*(\([0-9.]*\) per minute).*/\1/p' "$out/log"
 }
 
 best1=0 best2=0
