@@ -33,7 +33,7 @@ int8_t nextByte() {
 int8_t input[28 * 28 * 16], filter[3 * 3 * 32 * 32];
 int8_t outDsp[28 * 28 * 32], outPortable[28 * 28 * 32];
 int32_t bias[64], multiplier[64], shift[64];
-int16_t scratch[2 * 3 * 3 * 32];
+alignas(4) int16_t scratch[4 * 3 * 3 * 32];
 
 struct Layer {
   const char *name;

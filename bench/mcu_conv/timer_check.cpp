@@ -15,7 +15,7 @@ using namespace tnas_rt;
 
 int8_t input[14 * 14 * 16], filter[3 * 3 * 16 * 16], output[14 * 14 * 16];
 int32_t bias[16], multiplier[16], shift[16];
-int16_t scratch[2 * 3 * 3 * 16];
+alignas(4) int16_t scratch[4 * 3 * 3 * 16];
 
 int main() {
   for (int i = 0; i < 16; ++i) {

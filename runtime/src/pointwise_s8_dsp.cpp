@@ -1,4 +1,9 @@
 //===- pointwise_s8_dsp.cpp - int8 1x1 convolution, Cortex-M4/M7 SIMD ----===//
+//
+// Each block of dsp::kColumns (4) pixels is widened to int16 columns, then
+// multiplied with dsp::matMul4Cols (see dsp_matmul.h).
+//
+//===----------------------------------------------------------------------===//
 #include "tnas_rt/dsp_matmul.h"
 #include "tnas_rt/pointwise_s8.h"
 
@@ -18,17 +23,17 @@ void pointwiseS8Dsp(int32_t pixels, int32_t inC, int32_t outC,
                     const QuantParams &q, const int8_t *input,
                     const int8_t *filter, const int32_t *bias, int8_t *output,
                     int16_t *scratch) {
-  int32_t p = 0;
-  for (; p + 1 < pixels; p += 2) {
-    fillPixelColumn(input + p * inC, inC, q.inputZp, scratch, 0);
-    fillPixelColumn(input + (p + 1) * inC, inC, q.inputZp, scratch, 1);
-    dsp::matMul2Cols(filter, scratch, inC, outC, bias, q, output + p * outC,
-                     output + (p + 1) * outC);
-  }
-  if (p < pixels) {
-    fillPixelColumn(input + p * inC, inC, q.inputZp, scratch, 0);
-    dsp::matMul2Cols(filter, scratch, inC, outC, bias, q, output + p * outC,
-                     nullptr);
+  for (int32_t p = 0; p < pixels; p += dsp::kColumns) {
+    const int32_t valid =
+        pixels - p < dsp::kColumns ? pixels - p : dsp::kColumns;
+    for (int32_t j = 0; j < dsp::kColumns; ++j) {
+      if (j < valid)
+        fillPixelColumn(input + (p + j) * inC, inC, q.inputZp, scratch, j);
+      else
+        dsp::clearColumn(scratch, inC, j);
+    }
+    dsp::matMul4Cols(filter, scratch, inC, outC, bias, q, output + p * outC,
+                     valid);
   }
 }
 

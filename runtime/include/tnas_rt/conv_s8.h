@@ -12,11 +12,11 @@
 
 namespace tnas_rt {
 
-/* int16 scratch elements convS8 needs on the DSP path (two im2col columns);
+/* int16 scratch elements convS8 needs on the DSP path (four im2col columns);
  * 0 on the portable path. */
 constexpr int32_t convScratchElements(int32_t kernelH, int32_t kernelW,
                                       int32_t inC) {
-  return TNAS_RT_HAS_DSP ? 2 * kernelH * kernelW * inC : 0;
+  return TNAS_RT_HAS_DSP ? 4 * kernelH * kernelW * inC : 0;
 }
 
 void convS8Portable(const WindowShape &shape, const QuantParams &quant,

@@ -2,16 +2,21 @@
  *
  * Only compiled when TNAS_RT_HAS_DSP. Convolutions are computed as a matrix
  * product of the OHWI filter rows (int8, K = KH*KW*Cin long) with im2col
- * columns that hold (input - inputZp) as int16, two output pixels at a time
- * and two output channels at a time, so that every loaded word feeds two
- * SMLADs (2 MACs each).
+ * columns that hold (input - inputZp) as int16, kColumns = 4 output pixels at
+ * a time, one output channel at a time: every filter word is loaded and
+ * sign-extended once for four pixels, and each pixel's column words come in
+ * with one LDRD, so 4 elements of K for 4 pixels (16 MACs) take 1 LDR,
+ * 2 SXTB16, 4 LDRD and 8 SMLAD. Few live values (4 accumulators, 3
+ * pointers) also keep the loop free of spills.
  *
  * SXTB16 of a filter word [w0 w1 w2 w3] yields the halfwords (w0, w2), and
  * SXTB16 of it rotated by 8 yields (w1, w3). The columns are therefore stored
  * "reordered": within each full group of 4 along K the int16 values are kept
  * as x0, x2, x1, x3, which is also what SXTB16 produces when the column is
- * filled from 4 input bytes at once. The two columns are interleaved group
- * by group (interleavedIndex) so that the inner loop walks one pointer.
+ * filled from 4 input bytes at once. The four columns are interleaved group
+ * by group (interleavedIndex) so that the inner loop walks one pointer; the
+ * K % 4 tail elements follow, the four columns' values side by side, and are
+ * multiplied with SMLABB / SMLABT.
  *===----------------------------------------------------------------------===*/
 #ifndef TNAS_RT_DSP_MATMUL_H
 #define TNAS_RT_DSP_MATMUL_H
@@ -26,6 +31,9 @@
 
 namespace tnas_rt {
 namespace dsp {
+
+/* Output pixels per im2col block (see convScratchElements). */
+constexpr int32_t kColumns = 4;
 
 inline uint32_t read4(const void *p) {
   uint32_t v;
@@ -49,125 +57,138 @@ inline int32_t smlad(uint32_t a, uint32_t b, int32_t acc) {
   return __smlad((int16x2_t)a, (int16x2_t)b, acc);
 }
 
-/* Two im2col columns are stored interleaved, so that the inner loop walks
- * one pointer: for each full group g of 4 elements along K, column j's two
- * reordered pairs sit at int16 offset 8*g + 4*j; element k >= K4 (the K % 4
- * tail) of column j sits at 2*K4 + 2*(k - K4) + j. */
-inline int32_t interleavedIndex(int32_t k, int32_t k4, int32_t column) {
-  if (k >= k4)
-    return 2 * k4 + 2 * (k - k4) + column;
-  return 8 * (k >> 2) + 4 * column + ((k & 1) << 1) + ((k >> 1) & 1);
+/* Two consecutive words of a 4-aligned column with one LDRD, advancing `p`
+ * by 8 bytes (GCC 12 emits two LDRs for the plain C). */
+inline void load2(const int16_t *&p, uint32_t &lo, uint32_t &hi) {
+  __asm("ldrd %0, %1, [%2], #8" : "=r"(lo), "=r"(hi), "+r"(p) : : "memory");
 }
 
-/* Appends n input values minus the zero point to column `column` (n % 4 ==
- * 0, `col` at the column's current group): 4 bytes become two reordered
- * int16 pairs. Returns the position of the next group. */
+/* The int16 offset of element k of column `column` in the interleaved
+ * block: for each full group g of 4 elements along K, column j's two
+ * reordered pairs sit at 16*g + 4*j; element k >= K4 (the K % 4 tail) of
+ * column j sits at 4*K4 + 4*(k - K4) + j. */
+inline int32_t interleavedIndex(int32_t k, int32_t k4, int32_t column) {
+  if (k >= k4)
+    return kColumns * k + column;
+  return 4 * kColumns * (k >> 2) + 4 * column + ((k & 1) << 1) + ((k >> 1) & 1);
+}
+
+/* Appends n input values minus the zero point to a column (n % 4 == 0,
+ * `col` at the column's current group): 4 bytes become two reordered int16
+ * pairs. Returns the position of the column's next group. */
 inline int16_t *appendGroups(const int8_t *x, int32_t n, uint32_t zp2,
                              int16_t *col) {
   for (int32_t c = 0; c < n; c += 4) {
     const uint32_t w = read4(x + c);
     write4(col, (uint32_t)__ssub16((int16x2_t)__sxtb16((int8x4_t)w),
                                    (int16x2_t)zp2));
-    write4(col + 2, (uint32_t)__ssub16((int16x2_t)__sxtb16((int8x4_t)ror8(w)),
-                                       (int16x2_t)zp2));
-    col += 8;
+    write4(col + 2,
+           (uint32_t)__ssub16((int16x2_t)sxtb16Ror8(w), (int16x2_t)zp2));
+    col += 4 * kColumns;
   }
   return col;
+}
+
+/* Zeros for a column of a partial block: its outputs are not stored. */
+inline void clearColumn(int16_t *cols, int32_t k, int32_t column) {
+  const int32_t k4 = k & ~3;
+  for (int32_t i = 0; i < k4; i += 4) {
+    write4(cols + 4 * kColumns * (i >> 2) + 4 * column, 0);
+    write4(cols + 4 * kColumns * (i >> 2) + 4 * column + 2, 0);
+  }
+  for (int32_t i = k4; i < k; ++i)
+    cols[kColumns * i + column] = 0;
 }
 
 inline uint32_t pairOf(int32_t zp) {
   return ((uint32_t)zp & 0xffffu) | ((uint32_t)zp << 16);
 }
 
-/* Requantized outputs of `outC` channels for the two interleaved columns in
- * `cols` (2 * k int16). out1 may be null: column 1 is then ignored. Each
- * iteration of the inner loop loads two filter words and four column words
- * and issues 8 SMLADs (16 MACs). */
-inline void matMul2Cols(const int8_t *filter, const int16_t *cols, int32_t k,
+/* Requantized outputs of `outC` channels for the kColumns interleaved
+ * columns in `cols` (kColumns * k int16, 4-aligned); the outputs of column
+ * j go to out + j * outC. With Full false only column 0 goes there and
+ * columns 1..3 of channel f go to spare[3f..3f+2] (see matMul4Cols). */
+template <bool Full>
+inline void matMulBlock(const int8_t *filter, const int16_t *cols, int32_t k,
                         int32_t outC, const int32_t *bias, const QuantParams &q,
-                        int8_t *out0, int8_t *out1) {
+                        int8_t *out, int8_t *spare) {
   const int32_t groups = k >> 2;
-  const int32_t k4 = groups * 4;
-  const int16_t *tail = cols + 2 * k4;
-  const int32_t *const mult = q.multiplier;
-  const int32_t *const shifts = q.shift;
+  const int16_t *const tail = cols + 4 * kColumns * groups;
+  const int32_t tailCount = k & 3;
   const int32_t zp = q.outputZp, lo = q.actMin, hi = q.actMax;
-  int32_t f = 0;
-  for (; f + 1 < outC; f += 2) {
-    const int8_t *wa = filter + f * k;
-    const int8_t *wb = wa + k;
+  const int32_t *mult = q.multiplier, *shift = q.shift;
+  /* The filter rows are contiguous: w walks from one row into the next. */
+  const int8_t *w = filter;
+  for (int32_t f = 0; f < outC; ++f) {
     const int16_t *c = cols;
-    const int16_t *const end = cols + 8 * groups;
-    int32_t a0 = bias[f], a1 = bias[f], b0 = bias[f + 1], b1 = bias[f + 1];
-    while (c != end) {
-      const uint32_t wA = read4(wa);
-      const uint32_t wB = read4(wb);
-      wa += 4;
-      wb += 4;
-      const uint32_t a02 = (uint32_t)__sxtb16((int8x4_t)wA);
-      const uint32_t a13 = sxtb16Ror8(wA);
-      const uint32_t b02 = (uint32_t)__sxtb16((int8x4_t)wB);
-      const uint32_t b13 = sxtb16Ror8(wB);
-      uint32_t x = read4(c);
-      a0 = smlad(a02, x, a0);
-      b0 = smlad(b02, x, b0);
-      x = read4(c + 2);
-      a0 = smlad(a13, x, a0);
-      b0 = smlad(b13, x, b0);
-      x = read4(c + 4);
-      a1 = smlad(a02, x, a1);
-      b1 = smlad(b02, x, b1);
-      x = read4(c + 6);
-      a1 = smlad(a13, x, a1);
-      b1 = smlad(b13, x, b1);
-      c += 8;
+    int32_t a0 = bias[f], a1 = a0, a2 = a0, a3 = a0;
+    for (int32_t g = groups; g > 0; --g) {
+      const uint32_t wv = read4(w);
+      w += 4;
+      const uint32_t w02 = (uint32_t)__sxtb16((int8x4_t)wv);
+      const uint32_t w13 = sxtb16Ror8(wv);
+      uint32_t x02, x13;
+      load2(c, x02, x13);
+      a0 = smlad(w13, x13, smlad(w02, x02, a0));
+      load2(c, x02, x13);
+      a1 = smlad(w13, x13, smlad(w02, x02, a1));
+      load2(c, x02, x13);
+      a2 = smlad(w13, x13, smlad(w02, x02, a2));
+      load2(c, x02, x13);
+      a3 = smlad(w13, x13, smlad(w02, x02, a3));
     }
-    for (int32_t i = 0; i < k - k4; ++i) {
-      const int32_t wA = wa[i], wB = wb[i];
-      const int32_t x0 = tail[2 * i], x1 = tail[2 * i + 1];
-      a0 += wA * x0;
-      b0 += wB * x0;
-      a1 += wA * x1;
-      b1 += wB * x1;
+    const int16_t *t = tail;
+    for (int32_t i = 0; i < tailCount; ++i) {
+      const int32_t wi = *w++;
+      uint32_t x01, x23;
+      load2(t, x01, x23);
+      a0 = __smlabb(wi, (int32_t)x01, a0);
+      a1 = __smlabt(wi, (int32_t)x01, a1);
+      a2 = __smlabb(wi, (int32_t)x23, a2);
+      a3 = __smlabt(wi, (int32_t)x23, a3);
     }
     /* Requantize into locals first: stores through int8_t* may alias
-     * anything, so the parameters are read once, before any store. */
-    const int32_t mA = mult[f], sA = shifts[f];
-    const int32_t mB = mult[f + 1], sB = shifts[f + 1];
-    const int8_t r0a = requantizeToInt8Fast(a0, mA, sA, zp, lo, hi);
-    const int8_t r0b = requantizeToInt8Fast(b0, mB, sB, zp, lo, hi);
-    const int8_t r1a = requantizeToInt8Fast(a1, mA, sA, zp, lo, hi);
-    const int8_t r1b = requantizeToInt8Fast(b1, mB, sB, zp, lo, hi);
-    out0[f] = r0a;
-    out0[f + 1] = r0b;
-    if (out1) {
-      out1[f] = r1a;
-      out1[f + 1] = r1b;
+     * anything, so the parameters are read before any store. */
+    const ChannelRequant r = prepareRequant(mult[f], shift[f], zp);
+    const int8_t r0 = applyRequant(r, a0, zp, lo, hi);
+    const int8_t r1 = applyRequant(r, a1, zp, lo, hi);
+    const int8_t r2 = applyRequant(r, a2, zp, lo, hi);
+    const int8_t r3 = applyRequant(r, a3, zp, lo, hi);
+    if (Full) {
+      out[f] = r0;
+      out[f + outC] = r1;
+      out[f + 2 * outC] = r2;
+      out[f + 3 * outC] = r3;
+    } else {
+      out[f] = r0;
+      spare[3 * f] = r1;
+      spare[3 * f + 1] = r2;
+      spare[3 * f + 2] = r3;
     }
   }
-  if (f < outC) {
-    const int8_t *wa = filter + f * k;
-    const int16_t *c = cols;
-    int32_t a0 = bias[f], a1 = bias[f];
-    for (int32_t g = 0; g < groups; ++g) {
-      const uint32_t wA = read4(wa + 4 * g);
-      const uint32_t a02 = (uint32_t)__sxtb16((int8x4_t)wA);
-      const uint32_t a13 = sxtb16Ror8(wA);
-      a0 = smlad(a02, read4(c), a0);
-      a0 = smlad(a13, read4(c + 2), a0);
-      a1 = smlad(a02, read4(c + 4), a1);
-      a1 = smlad(a13, read4(c + 6), a1);
-      c += 8;
-    }
-    for (int32_t i = 0; i < k - k4; ++i) {
-      a0 += wa[k4 + i] * tail[2 * i];
-      a1 += wa[k4 + i] * tail[2 * i + 1];
-    }
-    const int8_t r0 = requantizeToInt8Fast(a0, mult[f], shifts[f], zp, lo, hi);
-    const int8_t r1 = requantizeToInt8Fast(a1, mult[f], shifts[f], zp, lo, hi);
-    out0[f] = r0;
-    if (out1)
-      out1[f] = r1;
+}
+
+/* matMulBlock for the first `valid` columns. A partial block (the last
+ * pixels of a layer) is rare: it runs 16 channels at a time and copies its
+ * columns 1..valid-1 from a small stack buffer. */
+inline void matMul4Cols(const int8_t *filter, const int16_t *cols, int32_t k,
+                        int32_t outC, const int32_t *bias, const QuantParams &q,
+                        int8_t *out, int32_t valid) {
+  if (valid == kColumns) {
+    matMulBlock<true>(filter, cols, k, outC, bias, q, out, nullptr);
+    return;
+  }
+  int8_t spare[3 * 16];
+  for (int32_t f0 = 0; f0 < outC; f0 += 16) {
+    const int32_t n = outC - f0 < 16 ? outC - f0 : 16;
+    QuantParams part = q;
+    part.multiplier += f0;
+    part.shift += f0;
+    matMulBlock<false>(filter + f0 * k, cols, k, n, bias + f0, part, out + f0,
+                       spare);
+    for (int32_t j = 1; j < valid; ++j)
+      for (int32_t f = 0; f < n; ++f)
+        out[j * outC + f0 + f] = spare[3 * f + j - 1];
   }
 }
 

@@ -11,9 +11,10 @@
 
 namespace tnas_rt {
 
-/* int16 scratch elements pointwiseS8 needs on the DSP path. */
+/* int16 scratch elements pointwiseS8 needs on the DSP path (four int16
+ * columns). */
 constexpr int32_t pointwiseScratchElements(int32_t inC) {
-  return TNAS_RT_HAS_DSP ? 2 * inC : 0;
+  return TNAS_RT_HAS_DSP ? 4 * inC : 0;
 }
 
 void pointwiseS8Portable(int32_t pixels, int32_t inC, int32_t outC,

@@ -119,11 +119,12 @@ TEST(CostModel, MissingKernelIsAClearError) {
 TEST(CostModel, MemoryPlanOfTheNanoNasCandidate) {
   auto fp = planFeatureExtractor(benchmarkNet(), Device());
   ASSERT_TRUE(bool(fp)) << llvm::toString(fp.takeError());
-  // input, 3 conv scratch buffers (DSP im2col: 2 * Cin * 3 * 3 int16),
+  // input, 3 conv scratch buffers (DSP im2col: 4 columns of Cin * 3 * 3
+  // int16),
   // and one output per feature-extractor layer.
   ASSERT_EQ(fp->requests.size(), 1u + 3u + 11u);
   EXPECT_EQ(fp->requests[1].name, "conv0.scratch");
-  EXPECT_EQ(fp->requests[1].size, 2 * 1 * 9 * 2);
+  EXPECT_EQ(fp->requests[1].size, 4 * 1 * 9 * 2);
   int inPlace = 0;
   for (const BufferPlacement &b : fp->plan.buffers)
     inPlace += b.inPlace;

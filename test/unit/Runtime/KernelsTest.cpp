@@ -279,4 +279,30 @@ TEST(Kernels, FastRequantizeIsTheReferenceBitForBit) {
   }
 }
 
+TEST(Kernels, PerChannelRequantizeIsTheReferenceBitForBit) {
+  // prepareRequant / applyRequant (the DSP matmul's requantization, with the
+  // output zero point folded into the rounding constant) against
+  // requantizeToInt8 on every shift, both zero-point extremes and clamps.
+  Rng rng(16);
+  const int32_t extremes[] = {INT32_MIN, INT32_MIN + 1, -1, 0, 1, INT32_MAX};
+  for (int32_t shift = -31; shift <= 30; ++shift) {
+    for (int32_t m : {0, 1 << 30, 0x7fffffff, 1518500250}) {
+      for (int32_t zp : {-128, -5, 0, 127}) {
+        const int32_t lo = zp == 127 ? -128 : zp, hi = 127;
+        const ChannelRequant c = prepareRequant(m, shift, zp);
+        for (int32_t acc : extremes)
+          ASSERT_EQ(applyRequant(c, acc, zp, lo, hi),
+                    requantizeToInt8(acc, m, shift, zp, lo, hi))
+              << acc << " " << m << " " << shift << " " << zp;
+        for (int i = 0; i < 300; ++i) {
+          int32_t acc = (int32_t)rng.gen() >> rng.uniform(0, 30);
+          ASSERT_EQ(applyRequant(c, acc, zp, lo, hi),
+                    requantizeToInt8(acc, m, shift, zp, lo, hi))
+              << acc << " " << m << " " << shift << " " << zp;
+        }
+      }
+    }
+  }
+}
+
 } // namespace

@@ -50,9 +50,9 @@ using CycleTable = std::array<CycleCosts, size_t(OpClass::NumClasses)>;
 /// as perMac * MACs + perOutput * outputs + perCall. Elementwise and DenseF32
 /// are not measured yet (estimates).
 inline constexpr CycleTable kCortexM4DspInstructions = {{
-    /* Conv        */ {1.53, 58.7, 0.0},
+    /* Conv        */ {1.22, 32.9, 6576.0},
     /* Depthwise   */ {16.4, 115.0, 0.0},
-    /* Pointwise   */ {1.54, 37.5, 40.0},
+    /* Pointwise   */ {1.22, 25.4, 27.0},
     /* DenseS8     */ {6.0, 47.5, 40.0},
     /* Pool        */ {17.4, 40.0, 80.0},
     /* GlobalPool  */ {6.0, 16.0, 0.0},
@@ -102,6 +102,12 @@ inline constexpr int64_t kStackAllowanceBytes = 2048;
 
 /// Arena offsets are aligned so that kernels can use word loads.
 inline constexpr int64_t kArenaAlignment = 4;
+
+/// Output pixels the DSP conv / pointwise kernels im2col at a time
+/// (tnas_rt::dsp::kColumns): their int16 scratch is this many columns of
+/// KH*KW*Cin (conv) or Cin (pointwise) elements, as convScratchElements and
+/// pointwiseScratchElements say. The emitter sizes its scratch with it too.
+inline constexpr int64_t kDspIm2colColumns = 4;
 
 /// Flash per output channel of an int8 layer beside weights and biases:
 /// the Q31 multiplier and the shift, one int32 each (tnas_rt::QuantParams).

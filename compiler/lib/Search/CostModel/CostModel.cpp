@@ -86,9 +86,10 @@ int64_t scratchBytes(const Layer &layer, const Shape &in, bool dsp) {
   if (!dsp)
     return 0;
   if (layer.kind == LayerKind::Conv)
-    return 2 * in.c * layer.kernel * layer.kernel * int64_t(sizeof(int16_t));
+    return kDspIm2colColumns * in.c * layer.kernel * layer.kernel *
+           int64_t(sizeof(int16_t));
   if (layer.kind == LayerKind::PointwiseConv)
-    return 2 * in.c * int64_t(sizeof(int16_t));
+    return kDspIm2colColumns * in.c * int64_t(sizeof(int16_t));
   return 0;
 }
 
@@ -343,6 +344,32 @@ tnas::cost::estimateCost(const Network &network, const Device &device,
   report.trainStepCycles =
       options.onDeviceTraining ? kTrainStepMacFactor * classifierCycles : 0.0;
   return report;
+}
+
+llvm::json::Object tnas::cost::footprintJson(const CostReport &report) {
+  const FlashBreakdown &f = report.flash;
+  const RamBreakdown &r = report.ram;
+  const int64_t perSample = report.featureBytes + kTrainerLabelBytes;
+  const int64_t state =
+      r.trainerBuffer - report.trainerSamples * perSample; // 0 or the struct
+  return llvm::json::Object{
+      {"flash", llvm::json::Object{{"weights", f.weights},
+                                   {"biases", f.biases},
+                                   {"quant_params", f.quantParams},
+                                   {"layer_config", f.layerConfig},
+                                   {"classifier", f.classifier},
+                                   {"code", f.code},
+                                   {"total", f.total()}}},
+      {"ram", llvm::json::Object{{"arena", r.arena},
+                                 {"classifier_weights", r.classifierWeights},
+                                 {"classifier_gradients", r.classifierGradients},
+                                 {"classifier_activations",
+                                  r.classifierActivations},
+                                 {"trainer_state", state},
+                                 {"trainer_samples", report.trainerSamples},
+                                 {"bytes_per_sample", perSample},
+                                 {"stack", r.stack},
+                                 {"total", r.total()}}}};
 }
 
 int64_t tnas::cost::trainerSamplesThatFit(const CostReport &report,

@@ -14,6 +14,8 @@
 //===----------------------------------------------------------------------===//
 #include "tnas/Target/Cpp/DeviceModel.h"
 
+#include "tnas/Search/CostModelConstants.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -237,10 +239,10 @@ llvm::Error Analyzer::visitConvLike(Operation *op, KernelKind kind) {
   if (targetHasDsp(options.target)) {
     // convScratchElements / pointwiseScratchElements of the runtime.
     if (kind == KernelKind::Conv)
-      layer.scratchElements =
-          2 * (int64_t)layer.kernelH * layer.kernelW * layer.inC;
+      layer.scratchElements = cost::kDspIm2colColumns * (int64_t)layer.kernelH *
+                              layer.kernelW * layer.inC;
     else if (kind == KernelKind::Pointwise)
-      layer.scratchElements = 2 * (int64_t)layer.inC;
+      layer.scratchElements = cost::kDspIm2colColumns * (int64_t)layer.inC;
     model.scratchElements =
         std::max(model.scratchElements, layer.scratchElements);
   }
@@ -439,7 +441,11 @@ llvm::Expected<DeviceModel> Analyzer::run() {
   model.buffers[model.featureBuffer].lastUse = (int)model.layers.size();
   std::vector<PlannedBuffer> arena(model.buffers.begin() + 1,
                                    model.buffers.end());
-  model.arenaBytes = planArena(arena);
+  llvm::Expected<int64_t> arenaBytes = planArena(arena);
+  if (!arenaBytes)
+    return errorAt(func,
+                   "arena plan: " + llvm::toString(arenaBytes.takeError()));
+  model.arenaBytes = *arenaBytes;
   std::copy(arena.begin(), arena.end(), model.buffers.begin() + 1);
   return std::move(model);
 }

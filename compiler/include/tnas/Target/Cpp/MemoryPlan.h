@@ -1,13 +1,16 @@
 //===- MemoryPlan.h - offsets of the activation buffers in the arena ------===//
 //
-// Each buffer lives from the layer that writes it to the last layer that
-// reads it. Buffers are placed largest first at the lowest offset where they
-// overlap no placed buffer with an intersecting lifetime (greedy by size, as
-// TFLite Micro's planner); offsets are aligned to `alignment`.
+// The emitter's view of the static arena: each buffer lives from the layer
+// that writes it to the last layer that reads it. The layout itself is the
+// cost model's planner (tnas/Search/MemoryPlanner.h, greedy by size as TFLite
+// Micro's), so the RAM the search priced and the arena the firmware gets are
+// planned by one piece of code.
 //
 //===----------------------------------------------------------------------===//
 #ifndef TNAS_TARGET_CPP_MEMORYPLAN_H
 #define TNAS_TARGET_CPP_MEMORYPLAN_H
+
+#include "llvm/Support/Error.h"
 
 #include <cstdint>
 #include <vector>
@@ -21,8 +24,10 @@ struct PlannedBuffer {
   int64_t offset = -1;
 };
 
-/// Assigns every buffer's offset; returns the arena size.
-int64_t planArena(std::vector<PlannedBuffer> &buffers, int64_t alignment = 4);
+/// Assigns every buffer's offset with cost::planMemory; returns the arena
+/// size (a multiple of `alignment`).
+llvm::Expected<int64_t> planArena(std::vector<PlannedBuffer> &buffers,
+                                  int64_t alignment = 4);
 
 } // namespace tnas
 
