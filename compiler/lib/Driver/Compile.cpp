@@ -315,6 +315,8 @@ llvm::Error tnas::driver::compileSpec(const Spec &userSpec,
   figures["library"] = emit.name;
   figures["target"] = options.target;
   figures["params"] = int64_t(priced.cost->params);
+  // scripts/device-check.sh compares this with the linked firmware.
+  figures["cost_estimate"] = cost::footprintJson(*priced.cost);
   report.extra["final"] = std::move(figures);
   if (llvm::Error e = writeReport())
     return e;

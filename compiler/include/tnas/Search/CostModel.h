@@ -22,6 +22,7 @@
 
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Error.h"
+#include "llvm/Support/JSON.h"
 
 #include <string>
 #include <vector>
@@ -173,6 +174,14 @@ llvm::Expected<CostReport> estimateCost(const Network &network,
                                         const Device &device,
                                         const KernelSizeTable &kernels,
                                         const CostOptions &options = {});
+
+/// The Flash and RAM estimate of `report`, component by component, as the
+/// device check compares it with the linked firmware
+/// (scripts/firmware_vs_cost.py): {"flash": {weights, biases, quant_params,
+/// layer_config, classifier, code, total}, "ram": {arena,
+/// classifier_weights, classifier_gradients, classifier_activations,
+/// trainer_state, trainer_samples, bytes_per_sample, stack, total}}.
+llvm::json::Object footprintJson(const CostReport &report);
 
 /// The largest trainer buffer (in samples) that keeps total RAM within
 /// `ramBound` bytes, given a report computed with any trainerSamples; 0 when
