@@ -182,6 +182,7 @@ llvm::Error tnas::driver::compileSpec(const Spec &userSpec,
   search::RunnerOptions run;
   run.timeBudgetSeconds = spec.search.budgetSeconds.value_or(0);
   run.candidateBudget = spec.search.candidateBudget.value_or(0);
+  run.spacePoints = search::spaceSize(space);
   run.checkpointPath = std::string(checkpoint);
   run.resume = options.resume;
   run.fingerprint = fingerprint(spec, options.quick);

@@ -105,9 +105,20 @@ void SearchLedger::showProgress(const CandidateRecord &last) {
                           result.records[*best].choiceKey)
                 .str();
   line += " | " + formatDuration(elapsed());
-  if (options.candidateBudget > 0 && freshTrained > 0) {
-    int64_t left = options.candidateBudget - result.trained;
-    line += ", ETA " + formatDuration(left * trainSeconds / freshTrained);
+  // Candidates that may still be trained: the budget's, and never more than
+  // the points not visited yet; the time budget caps the estimate.
+  int64_t left = -1;
+  if (options.candidateBudget > 0)
+    left = options.candidateBudget - result.trained;
+  if (options.spacePoints > 0) {
+    int64_t unvisited = int64_t(options.spacePoints) - result.records.size();
+    left = left < 0 ? unvisited : std::min(left, unvisited);
+  }
+  if (left >= 0 && freshTrained > 0) {
+    double eta = left * trainSeconds / freshTrained;
+    if (options.timeBudgetSeconds > 0)
+      eta = std::min(eta, std::max(0.0, options.timeBudgetSeconds - elapsed()));
+    line += ", ETA " + formatDuration(eta);
   } else if (options.timeBudgetSeconds > 0) {
     line += " of " + formatDuration(options.timeBudgetSeconds);
   }

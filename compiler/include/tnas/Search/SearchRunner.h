@@ -32,6 +32,9 @@ public:
 struct RunnerOptions {
   double timeBudgetSeconds = 0;  ///< 0: none
   int64_t candidateBudget = 0;   ///< trained candidates; 0: none
+  /// Points in the space (0: unknown); bounds the ETA when the strategy can
+  /// visit fewer candidates than the budget allows.
+  uint64_t spacePoints = 0;
   std::string checkpointPath;    ///< JSON lines; empty: no checkpoint
   bool resume = false;           ///< read finished records from the checkpoint
   /// Identifies the search (space, strategy, seed, training recipe); a
