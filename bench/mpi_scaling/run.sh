@@ -27,6 +27,17 @@ run() { # ranks -> candidates per minute
     "$root/bench/mpi_scaling/scaling.tnas" -I "$root/stdlib" -o "$out/run" \
     -j 1 --emit=mlir-tnas > /dev/null 2> "$out/log"
   grep "candidates evaluated by" "$out/log" >&2
+  # Where the time goes: the workers' summed evaluation time against the
+  # wall time the coordinator measured (busy = that sum / (workers x wall)).
+  python3 - "$out/run/checkpoint.jsonl" "$out/log" "$(($1 - 1))" >&2 <<'PY'
+import json, re, sys
+records = [json.loads(l) for l in open(sys.argv[1]) if '"key"' in l]
+train = [r.get("train_s", 0) for r in records]
+wall = float(re.search(r"in ([0-9.]+)s", open(sys.argv[2]).read()).group(1))
+workers = int(sys.argv[3])
+print(f"  per candidate {min(train):.2f}-{max(train):.2f}s, sum {sum(train):.1f}s, "
+      f"wall {wall:.1f}s, workers busy {sum(train) / (workers * wall):.0%}")
+PY
   sed -n 's/.*(\([0-9.]*\) per minute).*/\1/p' "$out/log"
 }
 
