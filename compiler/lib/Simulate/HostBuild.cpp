@@ -22,11 +22,11 @@ std::vector<SchemeVariant> tnas::simulate::allSchemes() {
   v.push_back({"static", "tinyol", "fifo", "passive", false});
   v.push_back({"tinyol", "tinyol", "fifo", "passive", true});
   for (const char *policy : {"fifo", "reservoir", "misclassified"})
-    v.push_back({std::string("tybox-") + policy, "tybox", policy, "passive",
-                 true});
+    v.push_back(
+        {std::string("tybox-") + policy, "tybox", policy, "passive", true});
   for (const char *adaptation : {"passive", "active", "hybrid"})
-    v.push_back({std::string("knn-") + adaptation, "knn", "fifo", adaptation,
-                 true});
+    v.push_back(
+        {std::string("knn-") + adaptation, "knn", "fifo", adaptation, true});
   return v;
 }
 
@@ -36,9 +36,8 @@ tnas::simulate::parseSchemes(llvm::StringRef list) {
   llvm::SmallVector<llvm::StringRef> names;
   list.split(names, ',', -1, /*KeepEmpty=*/false);
   auto add = [&](const SchemeVariant &v) {
-    if (llvm::none_of(chosen, [&](const SchemeVariant &c) {
-          return c.name == v.name;
-        }))
+    if (llvm::none_of(chosen,
+                      [&](const SchemeVariant &c) { return c.name == v.name; }))
       chosen.push_back(v);
   };
   for (llvm::StringRef raw : names) {
@@ -54,8 +53,8 @@ tnas::simulate::parseSchemes(llvm::StringRef list) {
       std::string known;
       for (const SchemeVariant &v : all)
         known += v.name + ", ";
-      return error("unknown scheme '" + name + "' in --scheme (known: " +
-                   known + "tybox, knn, all)");
+      return error("unknown scheme '" + name +
+                   "' in --scheme (known: " + known + "tybox, knn, all)");
     }
   }
   if (chosen.empty())
@@ -100,15 +99,14 @@ static llvm::Expected<MemoryFigures> readMemory(llvm::StringRef header) {
 
 static llvm::Error copyFile(llvm::StringRef from, llvm::StringRef to) {
   if (std::error_code ec = llvm::sys::fs::copy_file(from, to))
-    return error("cannot copy '" + from + "' to '" + to + "': " +
-                 ec.message());
+    return error("cannot copy '" + from + "' to '" + to + "': " + ec.message());
   return llvm::Error::success();
 }
 
-llvm::Expected<HostBinary> tnas::simulate::buildForHost(
-    mlir::ModuleOp module, const EmitOptions &base,
-    const SchemeVariant &variant, llvm::StringRef dir,
-    llvm::StringRef compiler) {
+llvm::Expected<HostBinary>
+tnas::simulate::buildForHost(mlir::ModuleOp module, const EmitOptions &base,
+                             const SchemeVariant &variant, llvm::StringRef dir,
+                             llvm::StringRef compiler) {
   EmitOptions emit = base;
   emit.target = TargetCore::Host;
   emit.emitBuildFile = false;
@@ -132,10 +130,16 @@ llvm::Expected<HostBinary> tnas::simulate::buildForHost(
   llvm::sys::path::append(rtDir, "tnas_rt");
   llvm::sys::path::append(binary, "sim");
   llvm::sys::path::append(log, "build.log");
-  std::vector<std::string> args = {
-      compiler.str(), "-std=c++17", "-O2", "-w",
-      "-DTNAS_SIM_MODEL_HEADER=\"" + emit.name + ".h\"", "-I" + dir.str(),
-      std::string(harness), std::string(library)};
+  std::vector<std::string> args = {compiler.str(),
+                                   "-std=c++17",
+                                   "-O3",
+                                   "-march=native",
+                                   "-w",
+                                   "-DTNAS_SIM_MODEL_HEADER=\"" + emit.name +
+                                       ".h\"",
+                                   "-I" + dir.str(),
+                                   std::string(harness),
+                                   std::string(library)};
   std::error_code ec;
   for (llvm::sys::fs::directory_iterator it(rtDir, ec), end; it != end && !ec;
        it.increment(ec))
@@ -143,7 +147,7 @@ llvm::Expected<HostBinary> tnas::simulate::buildForHost(
       args.push_back(it->path());
   if (ec)
     return error("cannot list '" + rtDir + "': " + ec.message());
-  std::sort(args.begin() + 8, args.end());
+  std::sort(args.begin() + 9, args.end());
   args.push_back("-o");
   args.push_back(std::string(binary));
 
@@ -172,8 +176,7 @@ llvm::Expected<RunTrace> tnas::simulate::runHarness(
                                    std::to_string(eventAt), streamFile.str()};
   args.insert(args.end(), testFiles.begin(), testFiles.end());
   llvm::SmallVector<llvm::StringRef> argRefs(args.begin(), args.end());
-  std::optional<llvm::StringRef> redirects[] = {std::nullopt, logPath,
-                                                logPath};
+  std::optional<llvm::StringRef> redirects[] = {std::nullopt, logPath, logPath};
   std::string message;
   int status = llvm::sys::ExecuteAndWait(binary.path, argRefs, std::nullopt,
                                          redirects, 0, 0, &message);

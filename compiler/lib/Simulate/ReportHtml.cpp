@@ -17,11 +17,20 @@ static std::string escape(llvm::StringRef s) {
   std::string out;
   for (char c : s)
     switch (c) {
-    case '<': out += "&lt;"; break;
-    case '>': out += "&gt;"; break;
-    case '&': out += "&amp;"; break;
-    case '"': out += "&quot;"; break;
-    default: out += c;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '&':
+      out += "&amp;";
+      break;
+    case '"':
+      out += "&quot;";
+      break;
+    default:
+      out += c;
     }
   return out;
 }
@@ -72,12 +81,13 @@ static void writeSvg(llvm::raw_ostream &os, const ScenarioResult &r,
                       "labelled samples on the device (window {2})</text>\n",
                       left + plotW / 2, height - 6, r.window);
   // The event.
-  os << llvm::formatv("<line class=\"event\" x1=\"{0:F1}\" y1=\"{1}\" "
-                      "x2=\"{0:F1}\" y2=\"{2}\" stroke=\"#c00\" "
-                      "stroke-dasharray=\"5,4\"/>\n"
-                      "<text x=\"{3:F1}\" y=\"{4}\" fill=\"#c00\">event</text>\n",
-                      x(double(r.plan.eventAt)), top, top + plotH,
-                      x(double(r.plan.eventAt)) + 3, top + 12);
+  os << llvm::formatv(
+      "<line class=\"event\" x1=\"{0:F1}\" y1=\"{1}\" "
+      "x2=\"{0:F1}\" y2=\"{2}\" stroke=\"#c00\" "
+      "stroke-dasharray=\"5,4\"/>\n"
+      "<text x=\"{3:F1}\" y=\"{4}\" fill=\"#c00\">event</text>\n",
+      x(double(r.plan.eventAt)), top, top + plotH,
+      x(double(r.plan.eventAt)) + 3, top + 12);
   // One line per scheme, and the legend.
   for (size_t k = 0; k < summaries.size(); ++k) {
     const SchemeSummary &s = summaries[k];
@@ -139,7 +149,8 @@ tnas::simulate::reportHtml(const Spec &spec,
                            const std::vector<ScenarioResult> &results) {
   std::string html;
   llvm::raw_string_ostream os(html);
-  os << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+  os << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta "
+        "charset=\"utf-8\">\n"
      << "<title>tnasc simulate: " << escape(spec.file) << "</title>\n"
      << "<style>body{font-family:sans-serif;margin:2em;max-width:1000px}"
         "table{border-collapse:collapse;margin:1em 0}"
@@ -155,8 +166,7 @@ tnas::simulate::reportHtml(const Spec &spec,
     for (const SchemeResult &scheme : r.schemes)
       summaries.push_back(summarize(r, scheme));
     os << "<h2>" << escape(s.name) << "</h2>\n<p>"
-       << escape(eventDescription(r)) << "; "
-       << s.streamSamples << " samples, "
+       << escape(eventDescription(r)) << "; " << s.streamSamples << " samples, "
        << (r.schemes.empty() ? 0 : r.schemes.front().runs.size())
        << " repetition(s).</p>\n";
     writeSvg(os, r, summaries);

@@ -101,8 +101,8 @@ std::string tnas::simulate::eventDescription(const ScenarioResult &scenario) {
     for (int64_t c : plan.deviceClasses)
       if (!llvm::is_contained(plan.pretrainClasses, c))
         added.push_back(c);
-    return "classes " + classList(added) + " learned on the device from the "
-           "first sample";
+    return (added.size() == 1 ? "class " : "classes ") + classList(added) +
+           " learned on the device from the first sample";
   }
   }
   return "";
@@ -134,13 +134,13 @@ static llvm::json::Value schemeJson(const ScenarioResult &scenario,
     o["policy"] = v.policy;
   if (v.scheme == "knn")
     o["adaptation"] = v.adaptation;
-  o["memory"] = llvm::json::Object{
-      {"ram_bytes", m.ramBytes()},
-      {"arena_bytes", m.arenaBytes},
-      {"scratch_bytes", m.scratchBytes},
-      {"trainer_bytes", m.trainerBytes},
-      {"buffer_samples", m.bufferCapacity},
-      {"flash_parameter_bytes", m.flashParameterBytes}};
+  o["memory"] =
+      llvm::json::Object{{"ram_bytes", m.ramBytes()},
+                         {"arena_bytes", m.arenaBytes},
+                         {"scratch_bytes", m.scratchBytes},
+                         {"trainer_bytes", m.trainerBytes},
+                         {"buffer_samples", m.bufferCapacity},
+                         {"flash_parameter_bytes", m.flashParameterBytes}};
   // The emission benchmark (bench/mcu_conv) counts tnas_learn only for its
   // own fixed model, not for this one.
   o["instructions_per_update"] = nullptr;
@@ -179,9 +179,12 @@ static llvm::json::Value schemeJson(const ScenarioResult &scenario,
 
 static const char *kindName(ScenarioKind k) {
   switch (k) {
-  case ScenarioKind::Drift: return "drift";
-  case ScenarioKind::Incremental: return "incremental";
-  case ScenarioKind::Transfer: return "transfer";
+  case ScenarioKind::Drift:
+    return "drift";
+  case ScenarioKind::Incremental:
+    return "incremental";
+  case ScenarioKind::Transfer:
+    return "transfer";
   }
   return "";
 }

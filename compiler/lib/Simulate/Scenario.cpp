@@ -41,8 +41,7 @@ ScenarioPlan tnas::simulate::planScenario(const Spec &spec,
     if (plan.deviceLabel[size_t(c)] < 0)
       plan.deviceLabel[size_t(c)] = next++;
   plan.totalClasses = next;
-  plan.eventAt =
-      scenario.kind == ScenarioKind::Drift ? scenario.eventAt : 0;
+  plan.eventAt = scenario.kind == ScenarioKind::Drift ? scenario.eventAt : 0;
   return plan;
 }
 
@@ -113,8 +112,8 @@ class SetBuilder {
 public:
   SetBuilder(const Spec &spec, const ScenarioSpec &scenario, SampleSet &set)
       : spec(spec), scenario(scenario), set(set) {
-    set.elements = spec.dataset.height * spec.dataset.width *
-                   spec.dataset.channels;
+    set.elements =
+        spec.dataset.height * spec.dataset.width * spec.dataset.channels;
   }
 
   void add(const data::Dataset &d, size_t index, int32_t label,
@@ -132,8 +131,7 @@ public:
       else
         rotate(one.raw, d.shape, scenario.rotateDegrees);
       driver::applyNormalization(one, spec.dataset);
-      set.inputs.insert(set.inputs.end(), one.images.begin(),
-                        one.images.end());
+      set.inputs.insert(set.inputs.end(), one.images.begin(), one.images.end());
     }
     set.labels.push_back(label);
   }
@@ -190,8 +188,10 @@ tnas::simulate::buildStreams(const ScenarioPlan &plan, const Spec &spec,
   }
   for (int64_t c : plan.deviceClasses)
     if (pool[size_t(c)].empty())
-      return error("scenario '" + s.name + "': the data has no sample of "
-                   "class " + llvm::Twine(c) + " to stream");
+      return error("scenario '" + s.name +
+                   "': the data has no sample of "
+                   "class " +
+                   llvm::Twine(c) + " to stream");
 
   data::SplitMix64 rng(seed * 0x9E3779B97F4A7C15ull + 0x51ED);
   for (std::vector<Source> &p : pool)
@@ -203,7 +203,8 @@ tnas::simulate::buildStreams(const ScenarioPlan &plan, const Spec &spec,
   out.stream.name = "stream";
   SetBuilder stream(spec, s, out.stream);
   for (int64_t i = 0; i < s.streamSamples; ++i) {
-    int64_t c = plan.deviceClasses[size_t(rng.below(plan.deviceClasses.size()))];
+    int64_t c =
+        plan.deviceClasses[size_t(rng.below(plan.deviceClasses.size()))];
     std::vector<Source> &p = pool[size_t(c)];
     const Source &src = p[cursor[size_t(c)]++ % p.size()];
     bool after = s.kind == ScenarioKind::Drift && i >= plan.eventAt;
@@ -226,7 +227,8 @@ tnas::simulate::buildStreams(const ScenarioPlan &plan, const Spec &spec,
       if (!keep(c))
         continue;
       builder.add(full.test, i,
-                  after ? labelAfterEvent(plan, c) : plan.deviceLabel[size_t(c)],
+                  after ? labelAfterEvent(plan, c)
+                        : plan.deviceLabel[size_t(c)],
                   after);
     }
     return set;
@@ -248,8 +250,10 @@ tnas::simulate::buildStreams(const ScenarioPlan &plan, const Spec &spec,
   }
   for (const SampleSet &t : out.tests)
     if (t.size() == 0)
-      return error("scenario '" + s.name + "': the test split has no "
-                   "sample for the '" + t.name + "' test set");
+      return error("scenario '" + s.name +
+                   "': the test split has no "
+                   "sample for the '" +
+                   t.name + "' test set");
   return out;
 }
 

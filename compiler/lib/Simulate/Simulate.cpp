@@ -24,9 +24,12 @@ static llvm::Error error(const llvm::Twine &msg) {
 
 static const char *kindName(ScenarioKind k) {
   switch (k) {
-  case ScenarioKind::Drift: return "drift";
-  case ScenarioKind::Incremental: return "incremental";
-  case ScenarioKind::Transfer: return "transfer";
+  case ScenarioKind::Drift:
+    return "drift";
+  case ScenarioKind::Incremental:
+    return "incremental";
+  case ScenarioKind::Transfer:
+    return "transfer";
   }
   return "";
 }
@@ -41,11 +44,11 @@ tnas::simulate::selectScenarios(const Spec &spec, llvm::StringRef selector) {
     return chosen;
   std::string names;
   for (const ScenarioSpec &s : spec.scenarios)
-    names += (names.empty() ? "" : ", ") + s.name + " (" + kindName(s.kind) +
-             ")";
+    names +=
+        (names.empty() ? "" : ", ") + s.name + " (" + kindName(s.kind) + ")";
   if (spec.scenarios.empty())
     return error(spec.file + ": the spec has no `scenario` block to simulate; "
-                 "add one (see docs/language.md, `scenario NAME`)");
+                             "add one (see docs/language.md, `scenario NAME`)");
   return error("unknown scenario '" + selector + "' in " + spec.file +
                "; the spec defines " + names +
                " (or use a kind: drift, incremental, transfer, or all)");
@@ -192,9 +195,8 @@ llvm::Error Simulation::simulateScenario(const ScenarioSpec &scenario,
     binaries.push_back(std::move(*binary));
   }
 
-  int64_t every =
-      std::max<int64_t>(1, scenario.streamSamples /
-                               std::max<int64_t>(1, options.checkpoints));
+  int64_t every = std::max<int64_t>(
+      1, scenario.streamSamples / std::max<int64_t>(1, options.checkpoints));
   for (int64_t rep = 0; rep < repetitions; ++rep) {
     uint64_t seed = uint64_t(spec.search.seed) + uint64_t(rep);
     auto streams =
@@ -258,7 +260,8 @@ llvm::Error Simulation::run() {
   if (options.repeat && *options.repeat < 1)
     return error("--repeat must be at least 1");
   if (!spec.compress.quantizeInt8)
-    return error(spec.file + ": the simulation runs the emitted library, "
+    return error(spec.file +
+                 ": the simulation runs the emitted library, "
                  "which needs an int8 feature extractor; add `compress { "
                  "quantize int8 feature_extractor; }`");
   auto compiler = findHostCompiler();
@@ -291,17 +294,15 @@ llvm::Error Simulation::run() {
   for (const ScenarioResult &r : results)
     for (const SchemeResult &scheme : r.schemes) {
       SchemeSummary s = summarize(r, scheme);
-      log << llvm::formatv("simulate: {0,-12} {1,-20} before {2,6} last "
-                           "window {3,6} recovery {4}\n",
-                           r.plan.spec->name, scheme.variant.name,
-                           s.preEvent ? llvm::formatv("{0:P1}", s.preEvent->mean)
-                                            .str()
-                                      : std::string("-"),
-                           llvm::formatv("{0:P1}", s.postEvent.mean).str(),
-                           s.recovered ? llvm::formatv("{0:F0} samples",
-                                                       s.recovery.mean)
-                                             .str()
-                                       : std::string("none"));
+      log << llvm::formatv(
+          "simulate: {0,-12} {1,-20} before {2,6} last "
+          "window {3,6} recovery {4}\n",
+          r.plan.spec->name, scheme.variant.name,
+          s.preEvent ? llvm::formatv("{0:P1}", s.preEvent->mean).str()
+                     : std::string("-"),
+          llvm::formatv("{0:P1}", s.postEvent.mean).str(),
+          s.recovered ? llvm::formatv("{0:F0} samples", s.recovery.mean).str()
+                      : std::string("none"));
     }
   log << "wrote " << options.outDir << "/simulate.json, simulate.html\n";
   return llvm::Error::success();

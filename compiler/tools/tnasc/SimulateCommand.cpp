@@ -16,16 +16,18 @@
 
 namespace cl = llvm::cl;
 
-static cl::SubCommand simulateCommand(
-    "simulate", "Run the spec's on-device learning scenarios on the host "
-                "with the emitted library and compare learning schemes");
+static cl::SubCommand
+    simulateCommand("simulate",
+                    "Run the spec's on-device learning scenarios on the host "
+                    "with the emitted library and compare learning schemes");
 
 static cl::opt<std::string> input(cl::Positional, cl::Required,
                                   cl::desc("<input .tnas file>"),
                                   cl::sub(simulateCommand));
 static cl::opt<std::string>
-    outputDir("o", cl::desc("Output directory (the search checkpoint there "
-                            "is reused)"),
+    outputDir("o",
+              cl::desc("Output directory (the search checkpoint there "
+                       "is reused)"),
               cl::value_desc("dir"), cl::init("out"), cl::sub(simulateCommand));
 static cl::opt<std::string> scenario(
     "scenario",
@@ -38,12 +40,14 @@ static cl::opt<std::string> schemes(
              "tybox-misclassified, knn-passive, knn-active, knn-hybrid; tybox "
              "and knn mean all of theirs (default: all)"),
     cl::value_desc("list"), cl::init("all"), cl::sub(simulateCommand));
-static cl::opt<int> repeat(
-    "repeat", cl::desc("Repetitions over seeds (default: the scenario's)"),
-    cl::init(0), cl::sub(simulateCommand));
-static cl::opt<int> testSamples(
-    "test-samples", cl::desc("Held-out samples per test set (default 1000)"),
-    cl::init(1000), cl::sub(simulateCommand));
+static cl::opt<int>
+    repeat("repeat",
+           cl::desc("Repetitions over seeds (default: the scenario's)"),
+           cl::init(0), cl::sub(simulateCommand));
+static cl::opt<int>
+    testSamples("test-samples",
+                cl::desc("Held-out samples per test set (default 1000)"),
+                cl::init(1000), cl::sub(simulateCommand));
 static cl::opt<bool> quick("quick",
                            cl::desc("The search's and final training's small "
                                     "budget (as tnasc --quick)"),

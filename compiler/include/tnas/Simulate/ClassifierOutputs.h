@@ -1,4 +1,5 @@
-//===- ClassifierOutputs.h - fewer outputs for class-incremental runs -*- C++ -*-===//
+//===- ClassifierOutputs.h - fewer outputs for class-incremental runs -*- C++
+//-*-===//
 //
 // Pre-training on P of the dataset's classes trains a classifier with one
 // output per dataset class; the device model keeps only the first P (the

@@ -1,4 +1,5 @@
-//===- HostBuild.h - the emitted library, built and run on the host -*- C++ -*-===//
+//===- HostBuild.h - the emitted library, built and run on the host -*- C++
+//-*-===//
 //
 // One emission per scheme (the scheme is part of the emitted trainer's
 // configuration, as on the device), built with the host C++ compiler
@@ -64,7 +65,7 @@ llvm::Expected<HostBinary> buildForHost(mlir::ModuleOp module,
                                         llvm::StringRef compiler);
 
 struct Checkpoint {
-  int64_t index = 0; ///< stream samples learned before it
+  int64_t index = 0;            ///< stream samples learned before it
   std::vector<double> accuracy; ///< one per test set
 };
 

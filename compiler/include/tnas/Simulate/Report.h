@@ -21,8 +21,8 @@ struct SchemeSummary {
   /// Incremental / transfer: test accuracy on the pre-trained classes at
   /// deployment. The recovery target is 90% of it.
   std::optional<MeanStd> preEvent;
-  MeanStd postEvent;   ///< prequential accuracy of the stream's last window
-  MeanStd recovery;    ///< samples, over the repetitions that recovered
+  MeanStd postEvent; ///< prequential accuracy of the stream's last window
+  MeanStd recovery;  ///< samples, over the repetitions that recovered
   int64_t recovered = 0;
   /// Per test set: at deployment, just before the event (drift), at the end.
   std::vector<MeanStd> testStart, testBeforeEvent, testEnd;

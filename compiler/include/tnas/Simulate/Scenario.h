@@ -68,9 +68,10 @@ struct ScenarioStreams {
 
 /// The stream and test sets of one repetition. `full` is the whole data
 /// (before selectPretrainData); at most `testLimit` samples per test set.
-llvm::Expected<ScenarioStreams>
-buildStreams(const ScenarioPlan &plan, const Spec &spec,
-             const driver::SpecData &full, uint64_t seed, int64_t testLimit);
+llvm::Expected<ScenarioStreams> buildStreams(const ScenarioPlan &plan,
+                                             const Spec &spec,
+                                             const driver::SpecData &full,
+                                             uint64_t seed, int64_t testLimit);
 
 /// Writes a set as the harness reads it (runtime/sim/sim_main.cpp):
 /// "TSIM", u32 version 1, u32 count, u32 elements, count * elements f32,

@@ -1,4 +1,5 @@
-//===- Simulate.h - tnasc simulate: on-device learning on the host -*- C++ -*-===//
+//===- Simulate.h - tnasc simulate: on-device learning on the host -*- C++
+//-*-===//
 //
 // For each selected scenario of the spec: the search's pick (resumed from
 // <out>/checkpoint.jsonl, or searched), trained on the scenario's
@@ -31,7 +32,7 @@ struct SimulateOptions {
   /// A scenario name, a kind (drift | incremental | transfer: every
   /// scenario of that kind) or "all".
   std::string scenario = "all";
-  std::string schemes = "all"; ///< see parseSchemes
+  std::string schemes = "all";   ///< see parseSchemes
   std::optional<int64_t> repeat; ///< overrides the scenarios' `repeat`
   int64_t testSamples = 1000;    ///< per test set and checkpoint
   int64_t checkpoints = 10;      ///< test-set checkpoints per stream
