@@ -37,35 +37,27 @@ Value pointwiseAsHWCF(OpBuilder &b, Location loc, Value filter) {
       loc, hwcf, filter, ArrayRef<ReassociationIndices>{{0, 1, 2}, {3}});
 }
 
-struct Conv2DLowering : OpConversionPattern<Conv2DOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult matchAndRewrite(Conv2DOp op, OpAdaptor a,
+/// conv2d and depthwise_conv2d: zero padding, the bias broadcast as the
+/// initial accumulator, the linalg convolution of the same layout.
+template <typename OpTy, typename LinalgConvOp>
+struct WindowedConvLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  using OpAdaptor = typename OpConversionPattern<OpTy>::OpAdaptor;
+  LogicalResult matchAndRewrite(OpTy op, OpAdaptor a,
                                 ConversionPatternRewriter &rw) const override {
     Location loc = op.getLoc();
     RankedTensorType outType = tensorTypeOf(op.getOutput());
     Value padded = padNHWC(rw, loc, a.getInput(), op.getPad(), f32Attr(rw, 0));
     Value acc = broadcastChannels(rw, loc, a.getBias(), outType);
-    rw.replaceOpWithNewOp<linalg::Conv2DNhwcHwcfOp>(
+    rw.replaceOpWithNewOp<LinalgConvOp>(
         op, TypeRange{outType}, ValueRange{padded, a.getFilter()},
         ValueRange{acc}, windowAttrs(rw, op.getStrides()));
     return success();
   }
 };
-
-struct DepthwiseConv2DLowering : OpConversionPattern<DepthwiseConv2DOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult matchAndRewrite(DepthwiseConv2DOp op, OpAdaptor a,
-                                ConversionPatternRewriter &rw) const override {
-    Location loc = op.getLoc();
-    RankedTensorType outType = tensorTypeOf(op.getOutput());
-    Value padded = padNHWC(rw, loc, a.getInput(), op.getPad(), f32Attr(rw, 0));
-    Value acc = broadcastChannels(rw, loc, a.getBias(), outType);
-    rw.replaceOpWithNewOp<linalg::DepthwiseConv2DNhwcHwcOp>(
-        op, TypeRange{outType}, ValueRange{padded, a.getFilter()},
-        ValueRange{acc}, windowAttrs(rw, op.getStrides()));
-    return success();
-  }
-};
+using Conv2DLowering = WindowedConvLowering<Conv2DOp, linalg::Conv2DNhwcHwcfOp>;
+using DepthwiseConv2DLowering =
+    WindowedConvLowering<DepthwiseConv2DOp, linalg::DepthwiseConv2DNhwcHwcOp>;
 
 struct PointwiseConv2DLowering : OpConversionPattern<PointwiseConv2DOp> {
   using OpConversionPattern::OpConversionPattern;

@@ -125,43 +125,36 @@ Value initialAccumulator(OpBuilder &b, QOp op, Value bias, Value filter,
   return broadcastChannels(b, loc, adjusted, accType);
 }
 
-struct QConv2DLowering : OpConversionPattern<QConv2DOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult matchAndRewrite(QConv2DOp op, OpAdaptor a,
+/// qconv2d and qdepthwise_conv2d: pad with the input zero point, start the
+/// accumulator from the zero-point-adjusted bias, convolve in i32 with the
+/// linalg op of the same layout, requantize. `ChannelDim` is the filter
+/// dimension that indexes output channels (HWCF: 3, HWC: 2).
+template <typename OpTy, typename LinalgConvOp, int ChannelDim>
+struct QWindowedConvLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  using OpAdaptor = typename OpConversionPattern<OpTy>::OpAdaptor;
+  LogicalResult matchAndRewrite(OpTy op, OpAdaptor a,
                                 ConversionPatternRewriter &rw) const override {
     Location loc = op.getLoc();
     Value padded =
         padNHWC(rw, loc, a.getInput(), op.getPad(),
                 rw.getI8IntegerAttr(static_cast<int32_t>(op.getInputZp())));
-    Value acc = initialAccumulator(rw, op, a.getBias(), a.getFilter(), 3);
-    Value sum =
-        rw.create<linalg::Conv2DNhwcHwcfOp>(
-              loc, TypeRange{acc.getType()}, ValueRange{padded, a.getFilter()},
-              ValueRange{acc}, windowAttrs(rw, op.getStrides()))
-            .getResult(0);
+    Value acc =
+        initialAccumulator(rw, op, a.getBias(), a.getFilter(), ChannelDim);
+    Value sum = rw.create<LinalgConvOp>(loc, TypeRange{acc.getType()},
+                                        ValueRange{padded, a.getFilter()},
+                                        ValueRange{acc},
+                                        windowAttrs(rw, op.getStrides()))
+                    .getResult(0);
     rw.replaceOp(op, requantizeOutput(rw, op, sum));
     return success();
   }
 };
-
-struct QDepthwiseConv2DLowering : OpConversionPattern<QDepthwiseConv2DOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult matchAndRewrite(QDepthwiseConv2DOp op, OpAdaptor a,
-                                ConversionPatternRewriter &rw) const override {
-    Location loc = op.getLoc();
-    Value padded =
-        padNHWC(rw, loc, a.getInput(), op.getPad(),
-                rw.getI8IntegerAttr(static_cast<int32_t>(op.getInputZp())));
-    Value acc = initialAccumulator(rw, op, a.getBias(), a.getFilter(), 2);
-    Value sum =
-        rw.create<linalg::DepthwiseConv2DNhwcHwcOp>(
-              loc, TypeRange{acc.getType()}, ValueRange{padded, a.getFilter()},
-              ValueRange{acc}, windowAttrs(rw, op.getStrides()))
-            .getResult(0);
-    rw.replaceOp(op, requantizeOutput(rw, op, sum));
-    return success();
-  }
-};
+using QConv2DLowering =
+    QWindowedConvLowering<QConv2DOp, linalg::Conv2DNhwcHwcfOp, 3>;
+using QDepthwiseConv2DLowering =
+    QWindowedConvLowering<QDepthwiseConv2DOp, linalg::DepthwiseConv2DNhwcHwcOp,
+                          2>;
 
 struct QPointwiseConv2DLowering : OpConversionPattern<QPointwiseConv2DOp> {
   using OpConversionPattern::OpConversionPattern;
