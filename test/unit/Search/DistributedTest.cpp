@@ -277,6 +277,35 @@ TEST(Distributed, MalformedAnswerIsAnError) {
             std::string::npos);
 }
 
+// The workers wait for work from the start: a checkpoint the coordinator
+// refuses must still release them, or the MPI job would hang.
+TEST(Distributed, ForeignCheckpointOnResumeReleasesTheWorkers) {
+  llvm::SmallString<128> dir;
+  ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("tnas-dist", dir));
+  llvm::SmallString<128> path(dir);
+  llvm::sys::path::append(path, "search.jsonl");
+  {
+    CheckpointWriter writer;
+    ASSERT_FALSE(
+        llvm::errorToBool(writer.open(path.str().str(), "another-search",
+                                      /*resume=*/false)));
+  }
+  RunnerOptions options;
+  options.checkpointPath = path.str().str();
+  options.fingerprint = "this-search";
+  options.resume = true;
+  FakeEvaluator evaluator;
+  ScriptedPool pool(2, space3(), evaluator, 3);
+  auto strategy = makeStrategy("grid");
+  auto result = runSearchOnPool(space3(), *strategy, pool, options);
+  ASSERT_FALSE(bool(result));
+  EXPECT_NE(llvm::toString(result.takeError()).find("different search"),
+            std::string::npos);
+  EXPECT_EQ(pool.shutdowns, 1);
+  EXPECT_EQ(evaluator.calls, 0);
+  llvm::sys::fs::remove_directories(dir);
+}
+
 TEST(Distributed, EveryArrivalIsCheckpointedAndAResumeTrainsNothingTwice) {
   llvm::SmallString<128> dir;
   ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("tnas-dist", dir));
