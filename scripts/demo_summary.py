@@ -39,10 +39,12 @@ print(f"summary: emitted library: {facts[2]} MACs, Flash {kib(flash[1])} of "
       f"{kib(ram[3])} trainer; TyBox buffer "
       f"{define.get('TNAS_BUFFER_CAPACITY', '0')} samples")
 bound = report["bounds"]
-print(f"summary: search estimate for the unpruned pick: latency "
-      f"{1000 * chosen['latency_s']:.1f} ms, RAM {kib(chosen['ram_bytes'])} "
-      f"(bound {kib(bound['ram'])}), Flash {kib(chosen['flash_bytes'])} "
-      f"(bound {kib(bound['flash'])})")
+if "estimated_ram_bytes" in final:
+    print(f"summary: cost model for the emitted model: {final['macs'] / 1e6:.2f} M "
+          f"MACs, latency {1000 * final['estimated_latency_s']:.1f} ms, "
+          f"RAM {kib(final['estimated_ram_bytes'])} (bound {kib(bound['ram'])}), "
+          f"Flash {kib(final['estimated_flash_bytes'])} "
+          f"(bound {kib(bound['flash'])})")
 for line in open(check_log):
     if line.startswith("device-check:"):
         print("summary: QEMU " + line.strip()[len("device-check: "):])

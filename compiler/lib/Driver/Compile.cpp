@@ -278,9 +278,21 @@ llvm::Error tnas::driver::compileSpec(const Spec &userSpec,
   compressInput.quick = options.quick;
   compressInput.threads = options.threads;
   compressInput.log = &log;
+  Network compressed;
+  compressInput.compressedNetwork = &compressed;
   auto module = compressNetwork(ctx, compressInput, figures);
   if (!module)
     return module.takeError();
+  // The cost model's figures for what is emitted (the pick after pruning).
+  PricedCandidate emitted = evaluator.priceNetwork(compressed);
+  if (emitted.cost) {
+    figures["macs"] = emitted.record.macs;
+    figures["params"] = emitted.record.params;
+    figures["estimated_flash_bytes"] = emitted.record.flashBytes;
+    figures["estimated_ram_bytes"] = emitted.record.ramBytes;
+    figures["estimated_latency_s"] = emitted.record.latencySeconds;
+    figures["buffer_samples"] = emitted.trainerSamples;
+  }
 
   if (options.onCompressed)
     return options.onCompressed(**module);
@@ -315,9 +327,10 @@ llvm::Error tnas::driver::compileSpec(const Spec &userSpec,
     return e;
   figures["library"] = emit.name;
   figures["target"] = options.target;
-  figures["params"] = int64_t(priced.cost->params);
-  // scripts/device-check.sh compares this with the linked firmware.
-  figures["cost_estimate"] = cost::footprintJson(*priced.cost);
+  // scripts/device-check.sh compares this with the linked firmware, which
+  // holds the pick after pruning.
+  figures["cost_estimate"] =
+      cost::footprintJson(emitted.cost ? *emitted.cost : *priced.cost);
   report.extra["final"] = std::move(figures);
   if (llvm::Error e = writeReport())
     return e;

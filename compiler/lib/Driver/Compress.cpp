@@ -131,6 +131,8 @@ tnas::driver::compressNetwork(mlir::MLIRContext &ctx, const CompressInput &in,
     return std::move(e);
 
   const CompressSpec &compress = spec.compress;
+  if (in.compressedNetwork)
+    *in.compressedNetwork = *in.network;
   if (compress.prune != PruneMode::None) {
     if (llvm::Error e = runPasses(**module, [&](mlir::OpPassManager &pm) {
           mlir::tnas::PruneFiltersPassOptions prune;
@@ -148,6 +150,8 @@ tnas::driver::compressNetwork(mlir::MLIRContext &ctx, const CompressInput &in,
       return pruned.takeError();
     figures["pruned_params"] = parameterCount(pruned->weights);
     figures["pruned_architecture"] = pruned->network.key();
+    if (in.compressedNetwork)
+      *in.compressedNetwork = pruned->network;
     if (compress.finetuneEpochs > 0) {
       auto tuned = fineTune(ctx, **module, in);
       if (!tuned)

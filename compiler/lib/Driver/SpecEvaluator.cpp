@@ -97,7 +97,17 @@ PricedCandidate SpecEvaluator::price(const search::Choice &choice) const {
     r.reason = llvm::toString(net.takeError());
     return p;
   }
-  r.architecture = net->key();
+  PricedCandidate priced = priceNetwork(std::move(*net));
+  priced.record.choice = r.choice;
+  priced.record.choiceKey = r.choiceKey;
+  return priced;
+}
+
+PricedCandidate SpecEvaluator::priceNetwork(Network network) const {
+  PricedCandidate p;
+  search::CandidateRecord &r = p.record;
+  r.status = CandidateStatus::Rejected;
+  r.architecture = network.key();
 
   const IncrementalSpec &inc = spec.incremental;
   bool fitBuffer = inc.scheme == Scheme::Tybox && inc.bufferFit;
@@ -105,7 +115,7 @@ PricedCandidate SpecEvaluator::price(const search::Choice &choice) const {
   if (inc.scheme == Scheme::Tybox && !inc.bufferFit)
     options.trainerSamples = inc.bufferSamples;
   llvm::Expected<cost::CostReport> report =
-      cost::estimateCost(*net, device, kernels, options);
+      cost::estimateCost(network, device, kernels, options);
   if (!report) {
     r.reason = llvm::toString(report.takeError());
     return p;
@@ -125,7 +135,7 @@ PricedCandidate SpecEvaluator::price(const search::Choice &choice) const {
   p.withinBounds = r.reason.empty();
   if (p.withinBounds)
     r.status = CandidateStatus::Trained; // pending: evaluate() trains it
-  p.network = std::move(*net);
+  p.network = std::move(network);
   p.cost = std::move(*report);
   return p;
 }

@@ -34,6 +34,8 @@ struct CompressInput {
   bool quick = false; ///< at most one fine-tuning epoch
   unsigned threads = 2;
   llvm::raw_ostream *log = &llvm::errs();
+  /// Receives the network after pruning (the pick itself without pruning).
+  Network *compressedNetwork = nullptr;
 };
 
 /// Builds the batch-1 @forward of the pick in `ctx` and compresses it as the

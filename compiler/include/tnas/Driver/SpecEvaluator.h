@@ -50,6 +50,9 @@ public:
 
   /// Instantiates and prices a choice without training it.
   PricedCandidate price(const search::Choice &choice) const;
+  /// Prices a network against the spec's device and bounds (e.g. the pick
+  /// after pruning); the record has no choice.
+  PricedCandidate priceNetwork(Network network) const;
 
   search::CandidateRecord evaluate(const search::Choice &choice) override;
 
