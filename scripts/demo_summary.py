@@ -13,9 +13,7 @@ final = report.get("final", {})
 header = open(f"{out}/{name}.h").read()
 define = {m[0]: m[1] for m in re.findall(r"#define (TNAS_\w+) (\S+)", header)}
 facts = re.search(r"\((\d+) layers, (\d+) MACs\)", header)
-ram = re.search(r"RAM: (\d+) bytes of arena, (\d+) of scratch, (\d+) of trainer",
-                header)
-flash = re.search(r"Flash: (\d+) bytes of parameters", header)
+footprint = re.search(r"^// (Flash: .*)$", header, re.M)
 
 
 def kib(n):
@@ -34,9 +32,8 @@ print("summary: test accuracy float " + pct(final["float_test_accuracy"])
       + (", pruned+fine-tuned " + pct(final["finetuned_test_accuracy"])
          if "finetuned_test_accuracy" in final else "")
       + ", int8 " + pct(final["int8_test_accuracy"]))
-print(f"summary: emitted library: {facts[2]} MACs, Flash {kib(flash[1])} of "
-      f"parameters, RAM {kib(ram[1])} arena + {kib(ram[2])} scratch + "
-      f"{kib(ram[3])} trainer; TyBox buffer "
+print(f"summary: emitted library: {facts[1]} int8 layers, {facts[2]} MACs; "
+      f"{footprint[1] if footprint else ''} TyBox buffer "
       f"{define.get('TNAS_BUFFER_CAPACITY', '0')} samples")
 bound = report["bounds"]
 if "estimated_ram_bytes" in final:
