@@ -175,6 +175,16 @@ int main(int argc, char **argv) {
     return 1;
 
   if (tnasc::simulateCommandChosen()) {
+#ifdef TNAS_HAVE_MPI
+    // Every rank would run the whole simulation into the same directory.
+    if (mpiSession && mpiSession->size() > 1) {
+      if (mpiSession->rank() == 0)
+        llvm::WithColor::error(llvm::errs(), "tnasc")
+            << "tnasc simulate runs in one process: start it without "
+               "mpirun (or with -n 1)\n";
+      return 1;
+    }
+#endif
     std::signal(SIGINT, onInterrupt);
     std::signal(SIGTERM, onInterrupt);
     return tnasc::runSimulateCommand(interrupted);
