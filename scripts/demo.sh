@@ -13,7 +13,7 @@ mode=--quick
 [[ "${1:-}" == "--full" ]] && mode=""
 
 bash "$root/scripts/setup.sh"
-bash "$root/scripts/build.sh" tnasc
+bash "$root/scripts/build.sh" --target tnasc
 "$build/bin/tnasc" --version
 "$build/bin/tnasc" "$root/examples/fashion_mnist.tnas" -target=cortex-m4 \
   -o "$out" $mode

@@ -76,14 +76,17 @@ llvm::Expected<std::string> tnas::simulate::findHostCompiler() {
 }
 
 /// "// Flash: F bytes of parameters. RAM: A bytes of arena, S of scratch,
-/// T of trainer." and TNAS_BUFFER_CAPACITY from the emitted header.
+/// T of trainer." (or, where the kernel scratch lives in the arena, "RAM: A
+/// bytes of arena (activations and kernel scratch), T of trainer.") and
+/// TNAS_BUFFER_CAPACITY from the emitted header.
 static llvm::Expected<MemoryFigures> readMemory(llvm::StringRef header) {
   auto text = llvm::MemoryBuffer::getFile(header);
   if (!text)
     return error("cannot read '" + header + "'");
   llvm::StringRef s = (*text)->getBuffer();
   llvm::Regex ram("Flash: ([0-9]+) bytes of parameters. RAM: ([0-9]+) bytes "
-                  "of arena, ([0-9]+) of scratch, ([0-9]+) of trainer");
+                  "of arena[^,]*, (([0-9]+) of scratch, )?([0-9]+) of "
+                  "trainer");
   llvm::Regex buffer("#define TNAS_BUFFER_CAPACITY ([0-9]+)");
   llvm::SmallVector<llvm::StringRef> m, b;
   if (!ram.match(s, &m) || !buffer.match(s, &b))
@@ -91,8 +94,9 @@ static llvm::Expected<MemoryFigures> readMemory(llvm::StringRef header) {
   MemoryFigures f;
   m[1].getAsInteger(10, f.flashParameterBytes);
   m[2].getAsInteger(10, f.arenaBytes);
-  m[3].getAsInteger(10, f.scratchBytes);
-  m[4].getAsInteger(10, f.trainerBytes);
+  if (!m[4].empty())
+    m[4].getAsInteger(10, f.scratchBytes);
+  m[5].getAsInteger(10, f.trainerBytes);
   b[1].getAsInteger(10, f.bufferCapacity);
   return f;
 }
