@@ -19,9 +19,12 @@ bash "$root/scripts/build.sh" --target tnasc
   -o "$out" $mode
 bash "$root/scripts/device-check.sh" "$out" fashion_mnist | tee "$out/device-check.log"
 # The drift scenario (labels 0 and 6 swapped mid-stream), three schemes, one
-# repetition; the search is not run again (it resumes from the checkpoint).
-"$build/bin/tnasc" simulate "$root/examples/fashion_mnist.tnas" -o "$out" \
+# repetition, in $out/sim; the search is not run again: it resumes from a
+# copy of the checkpoint.
+mkdir -p "$out/sim"
+cp "$out/checkpoint.jsonl" "$out/sim/"
+"$build/bin/tnasc" simulate "$root/examples/fashion_mnist.tnas" -o "$out/sim" \
   --scenario=drift --scheme=static,tinyol,tybox-fifo --repeat=1 $mode
 python3 "$root/scripts/demo_summary.py" "$out" fashion_mnist "$out/device-check.log"
 echo "demo: the library is in $out/ (fashion_mnist.h, fashion_mnist.cpp, tnas_rt/);" \
-     "open $out/report.html (search) and $out/simulate.html (drift)"
+     "open $out/report.html (search) and $out/sim/simulate.html (drift)"

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The flagship demo's closing summary, from what the run left in <out>/:
 report.json (search and compression figures), <name>.h (what the emitted
-library states about itself), the device check's log and simulate.json.
+library states about itself), the device check's log and sim/simulate.json.
     demo_summary.py <out> <name> <device-check.log>"""
 import json
 import re
@@ -46,7 +46,7 @@ for line in open(check_log):
     if line.startswith("device-check:"):
         print("summary: QEMU " + line.strip()[len("device-check: "):])
 try:
-    sim = json.load(open(f"{out}/simulate.json"))
+    sim = json.load(open(f"{out}/sim/simulate.json"))
 except FileNotFoundError:
     sys.exit(0)
 for sc in sim["scenarios"]:
