@@ -105,7 +105,8 @@ llvm::Expected<SearchResult> DistributedDriverRank::search(
         "{1}, candidate timeout {2}\n",
         ranks - 1, perWorker,
         distributed.candidateTimeoutSeconds > 0
-            ? llvm::formatv("{0:F1}s", distributed.candidateTimeoutSeconds).str()
+            ? llvm::formatv("{0:F1}s", distributed.candidateTimeoutSeconds)
+                  .str()
             : std::string("none"));
   }
   auto result = runSearchDistributed(space, strategy, evaluator, options, comm,
