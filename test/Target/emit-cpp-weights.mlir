@@ -20,7 +20,7 @@
 // CHECK-NEXT: 1.0f, 0.5f, 0.25f, -2.0f, 3.0f, 0.0f,
 // CHECK: const float kClassifierBias[3] = {
 // CHECK-NEXT: 0.5f, -0.5f, 1.0f,
-// CHECK: tnas_rt::convS8(kLayer0Shape, kLayer0Quant, input, kLayer0Weights, kLayer0Bias, gArena + {{[0-9]+}}, gScratch);
+// CHECK: tnas_rt::convS8(kLayer0Shape, kLayer0Quant, input, kLayer0Weights, kLayer0Bias, gArena + {{[0-9]+}}, reinterpret_cast<int16_t *>(gArena + {{[0-9]+}}));
 // CHECK: tnas_rt::globalAvgPoolS8(3, 2, 2, gArena + {{[0-9]+}}, gArena + {{[0-9]+}});
 func.func @weights(%x: tensor<1x3x3x2xi8>) -> tensor<1x3xf32> {
   %w = arith.constant dense<[[[[1, 2], [3, 4]], [[5, 6], [7, 8]]]]> : tensor<1x2x2x2xi8>

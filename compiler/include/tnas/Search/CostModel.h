@@ -86,9 +86,9 @@ struct CostOptions {
   /// (runtime/include/tnas_rt/trainer.h); momentum, Adam or mini-batches on
   /// the device would.
   bool storeGradients = false;
-  /// Kernel-table entries of the on-device trainer (runtime/src/trainer*.cpp);
-  /// add "knn" for the k-NN scheme.
-  std::vector<std::string> trainerKernels = {"trainer", "trainer_state"};
+  /// Kernel-table entries of the on-device trainer: trainerLearn dispatches
+  /// on the scheme at run time, so knn.cpp is linked with every scheme.
+  std::vector<std::string> trainerKernels = {"trainer", "trainer_state", "knn"};
   int64_t stackBytes = kStackAllowanceBytes;
 };
 

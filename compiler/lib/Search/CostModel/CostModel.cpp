@@ -32,9 +32,19 @@ std::vector<bool> fusedLayers(const Network &network, size_t split) {
     LayerKind kind = network.layers[i].kind;
     switch (kind) {
     case LayerKind::BatchNorm: {
+      // As tnas-fold-batchnorm decides: always backward into the conv that
+      // produced the input; forward into the next conv only when that conv
+      // has no zero padding (its border windows would see 0, not the shift).
+      // Otherwise the batchnorm runs as a 1x1 depthwise conv.
       bool prevConv = i > 0 && isConvLike(network.layers[i - 1].kind);
-      bool nextConv = i + 1 < split && isConvLike(network.layers[i + 1].kind);
-      fused[i] = prevConv || nextConv;
+      bool nextUnpadded = false;
+      if (i + 1 < split) {
+        const Layer &next = network.layers[i + 1];
+        nextUnpadded =
+            next.kind == LayerKind::PointwiseConv ||
+            (isConvLike(next.kind) && (!next.samePadding || next.kernel == 1));
+      }
+      fused[i] = prevConv || nextUnpadded;
       clampAvailable = clampAvailable && prevConv;
       break;
     }
@@ -73,6 +83,7 @@ std::optional<std::string> int8Kernel(LayerKind kind, bool dsp) {
   case LayerKind::Dense:
     return std::string("dense_s8");
   case LayerKind::BatchNorm:
+    return std::string("depthwise_s8"); // unfused: a 1x1 depthwise conv
   case LayerKind::Relu:
   case LayerKind::Relu6:
     return std::string("requantize_s8"); // unfused: a per-channel pass
@@ -212,6 +223,7 @@ tnas::cost::estimateCost(const Network &network, const Device &device,
     int64_t k2 = layer.kernel * layer.kernel;
     int64_t outChannels = 0; // channels that carry a bias + requantization
     std::optional<OpClass> op;
+    int64_t depthwiseMacs = 0; // an unfolded batchnorm: 1 MAC per output
     switch (layer.kind) {
     case LayerKind::Conv:
       cost.macs = out.h * out.w * out.c * k2 * in.c;
@@ -256,10 +268,14 @@ tnas::cost::estimateCost(const Network &network, const Device &device,
         report.flash.quantParams += kQuantParamBytesPerChannel * biases;
         cost.flashBytes = weights + (4 + kQuantParamBytesPerChannel) * biases;
       } else if (layer.kind == LayerKind::BatchNorm && !fused[i]) {
-        // What remains of an unfoldable batchnorm: per-channel requantize.
-        cost.flashBytes = (4 + kQuantParamBytesPerChannel) * out.c;
+        // An unfoldable batchnorm: a 1x1 depthwise conv (int8 scale, int32
+        // shift as bias, requantization per channel).
+        cost.flashBytes = (1 + 4 + kQuantParamBytesPerChannel) * out.c;
+        report.flash.weights += out.c;
         report.flash.biases += 4 * out.c;
         report.flash.quantParams += kQuantParamBytesPerChannel * out.c;
+        op = OpClass::Depthwise;
+        depthwiseMacs = out.elements();
       }
       if (!cost.fused) {
         if (auto kernel = int8Kernel(layer.kind, dsp))
@@ -269,7 +285,8 @@ tnas::cost::estimateCost(const Network &network, const Device &device,
       int64_t outputs = out.elements();
       if (op) {
         CycleCosts c = cycleCosts(device, *op);
-        cost.cycles = cost.macs * c.perMac + outputs * c.perOutput + c.perCall;
+        cost.cycles = (cost.macs + depthwiseMacs) * c.perMac +
+                      outputs * c.perOutput + c.perCall;
       } else if (layer.kind == LayerKind::MaxPool ||
                  layer.kind == LayerKind::AvgPool ||
                  layer.kind == LayerKind::GlobalAvgPool) {
@@ -360,16 +377,16 @@ llvm::json::Object tnas::cost::footprintJson(const CostReport &report) {
                                    {"classifier", f.classifier},
                                    {"code", f.code},
                                    {"total", f.total()}}},
-      {"ram", llvm::json::Object{{"arena", r.arena},
-                                 {"classifier_weights", r.classifierWeights},
-                                 {"classifier_gradients", r.classifierGradients},
-                                 {"classifier_activations",
-                                  r.classifierActivations},
-                                 {"trainer_state", state},
-                                 {"trainer_samples", report.trainerSamples},
-                                 {"bytes_per_sample", perSample},
-                                 {"stack", r.stack},
-                                 {"total", r.total()}}}};
+      {"ram",
+       llvm::json::Object{{"arena", r.arena},
+                          {"classifier_weights", r.classifierWeights},
+                          {"classifier_gradients", r.classifierGradients},
+                          {"classifier_activations", r.classifierActivations},
+                          {"trainer_state", state},
+                          {"trainer_samples", report.trainerSamples},
+                          {"bytes_per_sample", perSample},
+                          {"stack", r.stack},
+                          {"total", r.total()}}}};
 }
 
 int64_t tnas::cost::trainerSamplesThatFit(const CostReport &report,

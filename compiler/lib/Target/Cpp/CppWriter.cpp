@@ -69,6 +69,14 @@ std::string bufferExpr(const DeviceModel &m, unsigned buffer) {
   return "gArena + " + std::to_string(m.buffers[buffer].offset);
 }
 
+/// The int16 im2col scratch of a DSP layer: its slot of the arena (4-aligned
+/// like every arena offset), as TFLite Micro's scratch buffers.
+std::string scratchExpr(const DeviceModel &m, const DeviceLayer &l) {
+  if (!l.scratch)
+    return "nullptr";
+  return "reinterpret_cast<int16_t *>(" + bufferExpr(m, l.scratch) + ")";
+}
+
 const char *kernelCall(KernelKind kind) {
   switch (kind) {
   case KernelKind::Conv:
@@ -139,8 +147,7 @@ void printLayerCall(llvm::raw_ostream &os, const DeviceModel &m, size_t index) {
   switch (l.kind) {
   case KernelKind::Conv:
     os << n << "Shape, " << n << "Quant, " << in << ", " << n << "Weights, "
-       << n << "Bias, " << out << ", "
-       << (m.scratchElements ? "gScratch" : "nullptr");
+       << n << "Bias, " << out << ", " << scratchExpr(m, l);
     break;
   case KernelKind::Depthwise:
     os << n << "Shape, " << n << "Quant, " << in << ", " << n << "Weights, "
@@ -149,7 +156,7 @@ void printLayerCall(llvm::raw_ostream &os, const DeviceModel &m, size_t index) {
   case KernelKind::Pointwise:
     os << l.inH * l.inW << ", " << l.inC << ", " << l.outC << ", " << n
        << "Quant, " << in << ", " << n << "Weights, " << n << "Bias, " << out
-       << ", " << (m.scratchElements ? "gScratch" : "nullptr");
+       << ", " << scratchExpr(m, l);
     break;
   case KernelKind::Dense:
     os << l.inC << ", " << l.outC << ", " << n << "Quant, " << in << ", " << n
@@ -286,8 +293,7 @@ llvm::Expected<TrainerPlan> planTrainer(const DeviceModel &m,
   } else {
     // "fit": what the RAM bound leaves after the plan, the classifier, the
     // saved-state staging area and the stack.
-    const int64_t used = m.arenaBytes + 2 * m.scratchElements + fixed +
-                         options.stackReserveBytes;
+    const int64_t used = m.arenaBytes + fixed + options.stackReserveBytes;
     const int64_t left = options.ramBytes - used;
     plan.bufferCapacity = std::min<int64_t>(left / perSample, 4096);
     if (plan.bufferCapacity < 1)
@@ -319,9 +325,9 @@ std::string writeHeader(const DeviceModel &m, const TrainerPlan &plan,
      << "// on the device (scheme " << options.trainer.scheme << "). Call "
      << "tnas_init() once, then tnas_predict() / tnas_learn().\n"
      << "// Flash: " << weightBytes(m)
-     << " bytes of parameters. RAM: " << m.arenaBytes << " bytes of arena, "
-     << 2 * m.scratchElements << " of scratch, " << plan.trainerRamBytes
-     << " of trainer.\n"
+     << " bytes of parameters. RAM: " << m.arenaBytes
+     << " bytes of arena (activations and kernel scratch), "
+     << plan.trainerRamBytes << " of trainer.\n"
      << "#ifndef " << guard << "\n#define " << guard << "\n\n"
      << "#include <stdint.h>\n\n"
      << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
@@ -419,12 +425,10 @@ std::string writeSource(const DeviceModel &m, const TrainerPlan &plan,
      << (m.head.empty() ? "nullptr, 0"
                         : "classifierHead, TNAS_CLASSIFIER_INPUTS")
      << "};\n\n"
-     << "// RAM. The arena holds every activation at the offset the memory "
-        "plan gave it.\n";
+     << "// RAM. The arena holds every activation and kernel scratch at the "
+        "offset the memory\n// plan gave it.\n";
   if (m.arenaBytes > 0)
     os << "alignas(8) int8_t gArena[" << m.arenaBytes << "];\n";
-  if (m.scratchElements)
-    os << "alignas(4) int16_t gScratch[" << m.scratchElements << "];\n";
   os << "float gWeight[TNAS_MAX_CLASSES * TNAS_CLASSIFIER_INPUTS];\n"
      << "float gBias[TNAS_MAX_CLASSES];\n"
      << "float gTrainerScratch[tnas_rt::trainerScratchElements(\n"

@@ -243,8 +243,10 @@ llvm::Error Analyzer::visitConvLike(Operation *op, KernelKind kind) {
                               layer.kernelW * layer.inC;
     else if (kind == KernelKind::Pointwise)
       layer.scratchElements = cost::kDspIm2colColumns * (int64_t)layer.inC;
-    model.scratchElements =
-        std::max(model.scratchElements, layer.scratchElements);
+    // The scratch lives in the arena during this layer only, planned with
+    // the activations (as the cost model prices it).
+    if (layer.scratchElements)
+      layer.scratch = newBuffer(2 * layer.scratchElements);
   }
   values[result] = {ValueInfo::Int8Buffer, layer.output};
   layer.opName = op->getName().getStringRef().str();

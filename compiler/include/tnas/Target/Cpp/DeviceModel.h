@@ -45,6 +45,7 @@ struct DeviceLayer {
   int64_t macs = 0;
   unsigned input = 0, output = 0; ///< buffer ids (0 = the caller's input)
   int64_t scratchElements = 0;    ///< int16 im2col scratch (DSP path)
+  unsigned scratch = 0;           ///< its arena buffer id (0 = no scratch)
 };
 
 /// A frozen fp32 layer between the features and the trained layer.
@@ -64,9 +65,6 @@ struct DeviceModel {
   /// Buffers of the arena; buffer 0 is the caller's input (not planned).
   std::vector<PlannedBuffer> buffers;
   int64_t arenaBytes = 0;
-  /// int16 scratch shared by the layers (DSP conv / pointwise), kept out of
-  /// the int8 arena so that no memory is accessed through two types.
-  int64_t scratchElements = 0;
   unsigned featureBuffer = 0;
   int32_t features = 0;
   float featureScale = 1.0f;
