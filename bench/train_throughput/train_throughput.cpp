@@ -5,7 +5,8 @@
 // the test accuracy and a summary line on stdout:
 //   ours: batch=64 threads=2 samples_per_s=... test_accuracy=...
 // --emit-ir prints the training module (before lowering) instead; the lit
-// tests under test/Training use that.
+// tests under test/Training use that. --compile-only times the compilation
+// of the step (build, MLIR lowering, translation, LLVM) and exits.
 //
 //===----------------------------------------------------------------------===//
 #include "tnas/Data/Dataset.h"
@@ -53,6 +54,17 @@ static cl::opt<uint64_t> seed("seed", cl::init(1));
 static cl::opt<bool> emitIR("emit-ir",
                             cl::desc("print the training module and exit"));
 static cl::opt<bool> useF64("f64", cl::desc("build the module in f64"));
+static cl::opt<bool>
+    compileOnly("compile-only",
+                cl::desc("compile the training step, print where the time "
+                         "went (compile: ...) and exit"));
+static cl::opt<bool> allEntryPoints(
+    "all-entry-points",
+    cl::desc("compile the fused and the split step whatever the thread "
+             "count (the compile time before StepEntryPoints::ForThreads)"));
+static cl::opt<unsigned> optLevel("opt-level",
+                                  cl::desc("LLVM -O level of the JIT (0-3)"),
+                                  cl::init(TrainingStepConfig().optLevel));
 
 static std::atomic<bool> interrupted{false};
 
@@ -177,6 +189,9 @@ int main(int argc, char **argv) {
   opts.step.batch = batch;
   opts.step.threads = threads;
   opts.step.useF64 = useF64;
+  opts.step.optLevel = optLevel;
+  if (allEntryPoints)
+    opts.step.entryPoints = StepEntryPoints::All;
   if (optimizer == "sgd")
     opts.step.optimizer = OptimizerKind::SgdMomentum;
   else if (optimizer != "adam")
@@ -195,11 +210,26 @@ int main(int argc, char **argv) {
     mlir::DialectRegistry registry;
     registerTrainingDialects(registry);
     mlir::MLIRContext ctx(registry);
-    auto module = buildTrainingModule(ctx, net, opts.step);
+    TrainingStepConfig all = opts.step;
+    all.entryPoints = StepEntryPoints::All;
+    auto module = buildTrainingModule(ctx, net, all);
     if (!module)
       return fail(module.takeError());
     (*module)->print(llvm::outs());
     llvm::outs() << "\n";
+    return 0;
+  }
+
+  if (compileOnly) {
+    auto kernels = TrainingKernels::compile(net, opts.step);
+    if (!kernels)
+      return fail(kernels.takeError());
+    const CompileTimings &c = (*kernels)->compileTimings();
+    llvm::outs() << llvm::formatv(
+        "compile: params={0} build_s={1:f2} mlir_s={2:f2} translate_s={3:f2} "
+        "llvm_opt_s={4:f2} codegen_s={5:f2} total_s={6:f2}\n",
+        (*kernels)->layout().numParams, c.build, c.mlir, c.translate, c.llvmOpt,
+        c.codegen, (*kernels)->compileSeconds());
     return 0;
   }
 

@@ -2,6 +2,7 @@
 #include "tnas/Training/TrainingKernels.h"
 
 #include "ConvVectorization.h"
+#include "ObjectCache.h"
 
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
@@ -40,10 +41,14 @@
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/TargetSelect.h"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
+#include <cstdlib>
 
 using namespace mlir;
 using namespace tnas;
@@ -62,6 +67,13 @@ void tnas::registerTrainingDialects(DialectRegistry &registry) {
   registerLLVMDialectTranslation(registry);
 }
 
+/// Pass timings on stderr when TNAS_TRAINING_TIMING is set (profiling the
+/// compile time of a candidate without a debugger).
+static void maybeEnableTiming(PassManager &pm) {
+  if (std::getenv("TNAS_TRAINING_TIMING"))
+    pm.enableTiming();
+}
+
 llvm::Error tnas::lowerTrainingModuleToLLVM(ModuleOp module) {
   auto failedTo = [](const char *what) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
@@ -72,6 +84,7 @@ llvm::Error tnas::lowerTrainingModuleToLLVM(ModuleOp module) {
     PassManager pm(module.getContext());
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
+    maybeEnableTiming(pm);
     if (failed(pm.run(module)))
       return failedTo("canonicalization");
   }
@@ -105,6 +118,7 @@ llvm::Error tnas::lowerTrainingModuleToLLVM(ModuleOp module) {
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+  maybeEnableTiming(pm);
   if (failed(pm.run(module)))
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "lowering the training step to LLVM failed");
@@ -115,7 +129,15 @@ TrainingKernels::~TrainingKernels() = default;
 
 llvm::Expected<std::unique_ptr<TrainingKernels>>
 TrainingKernels::compile(const Network &net, const TrainingStepConfig &config) {
-  auto start = std::chrono::steady_clock::now();
+  using Clock = std::chrono::steady_clock;
+  auto start = Clock::now(), phaseStart = start;
+  auto lap = [&phaseStart] {
+    auto now = Clock::now();
+    double s = std::chrono::duration<double>(now - phaseStart).count();
+    phaseStart = now;
+    return s;
+  };
+  CompileTimings timings;
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
 
@@ -126,24 +148,10 @@ TrainingKernels::compile(const Network &net, const TrainingStepConfig &config) {
   auto module = buildTrainingModule(ctx, net, config);
   if (!module)
     return module.takeError();
+  timings.build = lap();
   if (auto err = lowerTrainingModuleToLLVM(**module))
     return std::move(err);
-
-  auto tmBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
-  if (!tmBuilder)
-    return tmBuilder.takeError();
-  auto tm = tmBuilder->createTargetMachine();
-  if (!tm)
-    return tm.takeError();
-  auto transformer = makeOptimizingTransformer(config.optLevel, 0, tm->get());
-  ExecutionEngineOptions options;
-  options.transformer = transformer;
-  options.jitCodeGenOptLevel = config.optLevel >= 3
-                                   ? llvm::CodeGenOptLevel::Aggressive
-                                   : llvm::CodeGenOptLevel::Less;
-  auto engine = ExecutionEngine::create(**module, options);
-  if (!engine)
-    return engine.takeError();
+  timings.mlir = lap();
 
   std::unique_ptr<TrainingKernels> k(new TrainingKernels());
   k->net_ = net;
@@ -152,26 +160,116 @@ TrainingKernels::compile(const Network &net, const TrainingStepConfig &config) {
   if (!layout)
     return layout.takeError();
   k->layout_ = std::move(*layout);
-  k->engine_ = std::move(*engine);
+
+  auto tmBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!tmBuilder)
+    return tmBuilder.takeError();
+  // ExecutionEngine ignores jitCodeGenOptLevel when given a TargetMachine:
+  // the level is set here, as clang maps -O to the code generator.
+  static constexpr llvm::CodeGenOptLevel codegenLevels[] = {
+      llvm::CodeGenOptLevel::None, llvm::CodeGenOptLevel::Less,
+      llvm::CodeGenOptLevel::Default, llvm::CodeGenOptLevel::Aggressive};
+  tmBuilder->setCodeGenOptLevel(codegenLevels[std::min(config.optLevel, 3u)]);
+  auto tm = tmBuilder->createTargetMachine();
+  if (!tm)
+    return tm.takeError();
+
+  std::string cacheDir = training::objectCacheDirectory(config.objectCacheDir);
+  std::string cachePath;
+  if (!cacheDir.empty()) {
+    cachePath = training::objectCachePath(
+        cacheDir, training::objectCacheKey(**module, config.optLevel, **tm));
+    if (llvm::sys::fs::exists(cachePath)) {
+      // A corrupt or stale object is not fatal: compile afresh.
+      if (llvm::Error err = k->loadFromCache(cachePath))
+        llvm::consumeError(std::move(err));
+    }
+  }
+
+  if (!k->cachedJit_) {
+    auto optimize = makeOptimizingTransformer(config.optLevel, 0, tm->get());
+    // ExecutionEngine::create runs the optimizer eagerly; time it apart from
+    // the translation. (The option is a function_ref: keep the lambda
+    // alive.)
+    auto timedOptimize = [&](llvm::Module *m) {
+      auto optStart = Clock::now();
+      llvm::Error err = optimize(m);
+      timings.llvmOpt =
+          std::chrono::duration<double>(Clock::now() - optStart).count();
+      return err;
+    };
+    ExecutionEngineOptions options;
+    options.transformer = timedOptimize;
+    options.enableObjectDump = !cachePath.empty();
+    auto engine = ExecutionEngine::create(**module, options, std::move(*tm));
+    if (!engine)
+      return engine.takeError();
+    timings.translate = lap() - timings.llvmOpt;
+    k->engine_ = std::move(*engine);
+    // The first lookup materializes the module: code generation.
+    if (llvm::Error err = k->lookupEntryPoints())
+      return std::move(err);
+    timings.codegen = lap();
+    // Caching is an optimisation: a read-only directory only costs time.
+    if (!cachePath.empty())
+      llvm::consumeError(training::storeObject(*k->engine_, cachePath));
+  } else {
+    timings.cacheHit = true;
+    timings.codegen = lap();
+  }
+  k->timings_ = timings;
+  k->compileSeconds_ =
+      std::chrono::duration<double>(Clock::now() - start).count();
+  if (std::getenv("TNAS_TRAINING_TIMING"))
+    llvm::errs() << llvm::formatv(
+        "training step compile: build {0:f2} s, MLIR lowering {1:f2} s, "
+        "translation {2:f2} s, LLVM opt {3:f2} s, codegen {4:f2} s{5}\n",
+        timings.build, timings.mlir, timings.translate, timings.llvmOpt,
+        timings.codegen, timings.cacheHit ? " (object cache hit)" : "");
+  return std::move(k);
+}
+
+llvm::Error TrainingKernels::loadFromCache(llvm::StringRef path) {
+  auto jit = training::loadCachedObject(path);
+  if (!jit)
+    return jit.takeError();
+  cachedJit_ = std::move(*jit);
+  if (llvm::Error err = lookupEntryPoints()) {
+    cachedJit_.reset();
+    return err;
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error TrainingKernels::lookupEntryPoints() {
   auto find = [&](StringRef name, PackedFn &fn) -> llvm::Error {
-    auto sym = k->engine_->lookupPacked(("_mlir_ciface_" + name).str());
+    // ExecutionEngine's packed wrapper of the C interface: `_mlir_` prefix.
+    std::string symbol = ("_mlir__mlir_ciface_" + name).str();
+    if (cachedJit_) {
+      auto addr = cachedJit_->lookup(symbol);
+      if (!addr)
+        return addr.takeError();
+      fn = addr->toPtr<PackedFn>();
+      return llvm::Error::success();
+    }
+    auto sym = engine_->lookupPacked(("_mlir_ciface_" + name).str());
     if (!sym)
       return sym.takeError();
     fn = *sym;
     return llvm::Error::success();
   };
-  if (auto err = find("tnas_train_step", k->trainStepFn_))
-    return std::move(err);
-  if (auto err = find("tnas_fwd_bwd", k->fwdBwdFn_))
-    return std::move(err);
-  if (auto err = find("tnas_update", k->updateFn_))
-    return std::move(err);
-  if (auto err = find("tnas_eval", k->evalFn_))
-    return std::move(err);
-  k->compileSeconds_ =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-          .count();
-  return std::move(k);
+  if (auto err = find("tnas_eval", evalFn_))
+    return err;
+  if (config_.hasFusedStep())
+    if (auto err = find("tnas_train_step", trainStepFn_))
+      return err;
+  if (config_.hasSplitStep()) {
+    if (auto err = find("tnas_fwd_bwd", fwdBwdFn_))
+      return err;
+    if (auto err = find("tnas_update", updateFn_))
+      return err;
+  }
+  return llvm::Error::success();
 }
 
 namespace {
@@ -207,6 +305,14 @@ void callPacked(void (*fn)(void **), std::array<Descriptor, N> &descs) {
 }
 } // namespace
 
+/// Calling an entry point the module was built without is a programming
+/// error of the caller (see StepEntryPoints).
+static void requireEntryPoint(void (*fn)(void **), const char *name) {
+  if (!fn)
+    llvm::report_fatal_error(llvm::Twine("training kernels: ") + name +
+                             " was not compiled (StepEntryPoints)");
+}
+
 void TrainingKernels::trainStep(void *params, void *state, void *running,
                                 const void *x, const int32_t *labels,
                                 const int32_t *ctrl, const void *hyper,
@@ -221,6 +327,7 @@ void TrainingKernels::trainStep(void *params, void *state, void *running,
                                  Descriptor(ctrl, {4}),
                                  Descriptor(hyper, {8}),
                                  Descriptor(metrics, {2})};
+  requireEntryPoint(trainStepFn_, "tnas_train_step");
   callPacked(trainStepFn_, d);
 }
 
@@ -238,6 +345,7 @@ void TrainingKernels::forwardBackward(const void *params, const void *running,
                                  Descriptor(grads, {layout_.numParams}),
                                  Descriptor(batchStats, {layout_.numBuffers}),
                                  Descriptor(metrics, {2})};
+  requireEntryPoint(fwdBwdFn_, "tnas_fwd_bwd");
   callPacked(fwdBwdFn_, d);
 }
 
@@ -252,6 +360,7 @@ void TrainingKernels::update(void *params, void *state, void *running,
       Descriptor(grads, {t, layout_.numParams}),
       Descriptor(batchStats, {t, layout_.numBuffers}),
       Descriptor(hyper, {8})};
+  requireEntryPoint(updateFn_, "tnas_update");
   callPacked(updateFn_, d);
 }
 

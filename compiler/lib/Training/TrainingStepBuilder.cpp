@@ -318,7 +318,7 @@ OwningOpRef<ModuleOp> StepModuleBuilder::build() {
   Type i32 = b.getI32Type();
   TensorOps t(b, loc, ft);
 
-  { // fused step over the whole batch
+  if (config.hasFusedStep()) { // fused step over the whole batch
     func::FuncOp fn =
         beginFunction(*module, "tnas_train_step",
                       {mem({np}), mem({ns}), mem({nb}), batchType(N),
@@ -339,7 +339,7 @@ OwningOpRef<ModuleOp> StepModuleBuilder::build() {
     store(g.metrics, a[7]);
     b.create<func::ReturnOp>(loc);
   }
-  { // one thread's slice: forward + backward
+  if (config.hasSplitStep()) { // one thread's slice: forward + backward
     func::FuncOp fn = beginFunction(*module, "tnas_fwd_bwd",
                                     {mem({np}), mem({nb}), batchType(slice),
                                      mem({slice}, i32), mem({4}, i32),
@@ -352,7 +352,7 @@ OwningOpRef<ModuleOp> StepModuleBuilder::build() {
     store(g.metrics, a[7]);
     b.create<func::ReturnOp>(loc);
   }
-  { // optimizer update from every thread's gradients
+  if (config.hasSplitStep()) { // optimizer update from the threads' grads
     func::FuncOp fn = beginFunction(*module, "tnas_update",
                                     {mem({np}), mem({ns}), mem({nb}),
                                      mem({T, np}), mem({T, nb}), mem({8})});

@@ -41,6 +41,7 @@ TEST_P(GradientCheck, MatchesCentralDifferences) {
   cfg.threads = 1;
   cfg.useF64 = true;
   cfg.optLevel = 1;
+  cfg.entryPoints = StepEntryPoints::All; // tnas_fwd_bwd with one thread
   auto kernels = TrainingKernels::compile(net, cfg);
   ASSERT_TRUE(bool(kernels)) << llvm::toString(kernels.takeError());
   const TrainingKernels &k = **kernels;

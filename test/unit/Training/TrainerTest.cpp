@@ -111,6 +111,7 @@ TEST(Trainer, FusedStepEqualsSplitStep) {
   TrainingStepConfig cfg;
   cfg.batch = 8;
   cfg.optLevel = 1;
+  cfg.entryPoints = StepEntryPoints::All;
   auto k = TrainingKernels::compile(net, cfg);
   ASSERT_TRUE(bool(k)) << llvm::toString(k.takeError());
   const ParameterLayout &l = (*k)->layout();

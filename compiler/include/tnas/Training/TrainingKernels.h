@@ -11,10 +11,15 @@
 
 #include "tnas/Training/TrainingStep.h"
 
+#include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
 #include <cstdint>
 #include <memory>
+
+namespace llvm::orc {
+class LLJIT;
+} // namespace llvm::orc
 
 namespace mlir {
 class ExecutionEngine;
@@ -25,15 +30,30 @@ namespace tnas {
 
 /// Runs the lowering of the training module to the LLVM dialect:
 /// one-shot bufferization, buffer deallocation, linalg to loops, then the
-/// standard conversions to LLVM. Stand-in until the JIT library's pipeline
-/// lands (compiler/lib/Pipelines).
+/// standard conversions to LLVM. With the environment variable
+/// TNAS_TRAINING_TIMING set, every pass manager prints its pass timings
+/// (as -mlir-timing) on stderr.
 llvm::Error lowerTrainingModuleToLLVM(mlir::ModuleOp module);
+
+/// Where the compile time of one training module goes (seconds, wall).
+struct CompileTimings {
+  double build = 0;     ///< building the training module
+  double mlir = 0;      ///< canonicalize, vectorize, bufferize, to LLVM dialect
+  double translate = 0; ///< LLVM dialect to LLVM IR, JIT set-up
+  double llvmOpt = 0;   ///< LLVM -O passes
+  double codegen = 0;   ///< machine code (ORC, at the first lookup)
+  bool cacheHit = false; ///< the object code came from the object cache
+  double total() const { return build + mlir + translate + llvmOpt + codegen; }
+};
 
 class TrainingKernels {
 public:
   ~TrainingKernels();
 
-  /// Builds, lowers and JIT-compiles the training step of `net`.
+  /// Builds, lowers and JIT-compiles the training step of `net`. With an
+  /// object cache directory (TrainingStepConfig::objectCacheDir or the
+  /// TNAS_JIT_CACHE environment variable), the machine code of a module
+  /// compiled before is loaded instead of optimised and generated again.
   static llvm::Expected<std::unique_ptr<TrainingKernels>>
   compile(const Network &net, const TrainingStepConfig &config);
 
@@ -46,9 +66,11 @@ public:
   }
   /// Seconds spent building, lowering and compiling.
   double compileSeconds() const { return compileSeconds_; }
+  const CompileTimings &compileTimings() const { return timings_; }
 
   // Buffers are of the element type (float or double); see TrainingStep.h
-  // for the meaning of each argument.
+  // for the meaning of each argument. trainStep needs
+  // config().hasFusedStep(), forwardBackward and update hasSplitStep().
   void trainStep(void *params, void *state, void *running, const void *x,
                  const int32_t *labels, const int32_t *ctrl, const void *hyper,
                  void *metrics) const;
@@ -66,10 +88,15 @@ private:
   Network net_;
   TrainingStepConfig config_;
   ParameterLayout layout_;
+  llvm::Error lookupEntryPoints();
+  llvm::Error loadFromCache(llvm::StringRef path);
+
   std::unique_ptr<mlir::ExecutionEngine> engine_;
+  std::unique_ptr<llvm::orc::LLJIT> cachedJit_; ///< set on a cache hit
   PackedFn trainStepFn_ = nullptr, fwdBwdFn_ = nullptr, updateFn_ = nullptr,
            evalFn_ = nullptr;
   double compileSeconds_ = 0;
+  CompileTimings timings_;
 };
 
 } // namespace tnas

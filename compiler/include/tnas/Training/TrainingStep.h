@@ -44,14 +44,37 @@ namespace tnas {
 
 enum class OptimizerKind { SgdMomentum, Adam };
 
+/// Which entry points the module contains. Each of tnas_train_step and
+/// tnas_fwd_bwd holds a whole forward + backward, so building only the ones
+/// a thread count uses roughly halves the JIT compile time.
+enum class StepEntryPoints {
+  /// threads == 1: tnas_train_step + tnas_eval; otherwise tnas_fwd_bwd +
+  /// tnas_update + tnas_eval.
+  ForThreads,
+  All, ///< all four (gradient checks, tests comparing fused and split steps)
+};
+
 struct TrainingStepConfig {
   int64_t batch = 64;  ///< samples per step (all threads together)
   int64_t threads = 1; ///< the batch is split evenly across threads
   OptimizerKind optimizer = OptimizerKind::Adam;
   double bnMomentum = 0.1; ///< running = (1-m) running + m batch
   double bnEpsilon = 1e-5;
-  bool useF64 = false;   ///< element type f64 (gradient checks) instead of f32
-  unsigned optLevel = 3; ///< LLVM optimisation level of the JIT (0-3)
+  bool useF64 = false; ///< element type f64 (gradient checks) instead of f32
+  /// LLVM optimisation and code generation level of the JIT (0-3). -O2
+  /// trains as fast as -O3 here and compiles 2-3x faster (docs/training.md).
+  unsigned optLevel = 2;
+  StepEntryPoints entryPoints = StepEntryPoints::ForThreads;
+  /// Directory of compiled training steps reused across runs ("": the
+  /// TNAS_JIT_CACHE environment variable, or no cache when unset).
+  std::string objectCacheDir;
+
+  bool hasFusedStep() const {
+    return entryPoints == StepEntryPoints::All || threads == 1;
+  }
+  bool hasSplitStep() const {
+    return entryPoints == StepEntryPoints::All || threads > 1;
+  }
 };
 
 /// Where one tensor of the network lives in a flat vector.

@@ -1,0 +1,104 @@
+//===- ObjectCache.cpp - compiled training steps cached on disk -----------===//
+#include "ObjectCache.h"
+
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/IR/OperationSupport.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Config/llvm-config.h"
+#include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
+#include "llvm/ExecutionEngine/Orc/RTDyldObjectLinkingLayer.h"
+#include "llvm/ExecutionEngine/SectionMemoryManager.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/SHA256.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/TargetMachine.h"
+
+#include <cstdlib>
+
+using namespace llvm;
+
+std::string
+tnas::training::objectCacheDirectory(const std::string &configured) {
+  if (!configured.empty())
+    return configured;
+  if (const char *env = std::getenv("TNAS_JIT_CACHE"))
+    return env;
+  return "";
+}
+
+std::string tnas::training::objectCacheKey(mlir::ModuleOp lowered,
+                                           unsigned optLevel,
+                                           const TargetMachine &tm) {
+  std::string text;
+  raw_string_ostream os(text);
+  // Locations do not change the code; printing them would make the key
+  // depend on where the module was built.
+  lowered->print(os, mlir::OpPrintingFlags().enableDebugInfo(false));
+  os << "\n-O" << optLevel << ' ' << tm.getTargetTriple().str() << ' '
+     << tm.getTargetCPU() << ' ' << tm.getTargetFeatureString() << ' '
+     << LLVM_VERSION_STRING;
+  os.flush();
+  SHA256 sha;
+  sha.update(text);
+  return toHex(sha.final(), /*LowerCase=*/true);
+}
+
+std::string tnas::training::objectCachePath(StringRef dir, StringRef key) {
+  SmallString<256> path(dir);
+  sys::path::append(path, key + ".o");
+  return std::string(path);
+}
+
+Expected<std::unique_ptr<orc::LLJIT>>
+tnas::training::loadCachedObject(StringRef path) {
+  auto buffer = MemoryBuffer::getFile(path);
+  if (!buffer)
+    return createStringError(buffer.getError(), "cannot read " + path);
+  // The same object layer as ExecutionEngine: RuntimeDyld with section
+  // memory from the process.
+  auto jit =
+      orc::LLJITBuilder()
+          .setObjectLinkingLayerCreator([](orc::ExecutionSession &session,
+                                           const Triple &) {
+            return std::make_unique<orc::RTDyldObjectLinkingLayer>(session, [] {
+              return std::make_unique<SectionMemoryManager>();
+            });
+          })
+          .create();
+  if (!jit)
+    return jit.takeError();
+  orc::JITDylib &main = (*jit)->getMainJITDylib();
+  auto process = orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(
+      (*jit)->getDataLayout().getGlobalPrefix());
+  if (!process)
+    return process.takeError();
+  main.addGenerator(std::move(*process));
+  if (Error err = (*jit)->addObjectFile(std::move(*buffer)))
+    return std::move(err);
+  return std::move(*jit);
+}
+
+Error tnas::training::storeObject(mlir::ExecutionEngine &engine,
+                                  StringRef path) {
+  StringRef dir = sys::path::parent_path(path);
+  if (std::error_code ec = sys::fs::create_directories(dir))
+    return createStringError(ec,
+                             "cannot create the JIT cache directory " + dir);
+  std::string temp =
+      (path + ".tmp" + Twine(sys::Process::getProcessId())).str();
+  engine.dumpToObjectFile(temp);
+  uint64_t size = 0;
+  if (sys::fs::file_size(temp, size) || size == 0) {
+    sys::fs::remove(temp);
+    return createStringError(inconvertibleErrorCode(),
+                             "cannot write the JIT cache object " + temp);
+  }
+  if (std::error_code ec = sys::fs::rename(temp, path)) {
+    sys::fs::remove(temp);
+    return createStringError(ec, "cannot write the JIT cache object " + path);
+  }
+  return Error::success();
+}
