@@ -86,6 +86,8 @@ int main() {
   expect(tnas_learn(input, TNAS_NUM_CLASSES) == TNAS_ERR_BAD_LABEL,
          "label = classes");
   expect(tnas_predict(input, nullptr) == TNAS_ERR_NULL_POINTER, "null out");
+  expect(tnas_predict(nullptr, &after) == TNAS_ERR_NULL_POINTER,
+         "null predict input");
   expect(tnas_save_state(nullptr) == TNAS_ERR_NULL_POINTER, "null state");
   expect(tnas_restore_state(nullptr) == TNAS_ERR_NULL_POINTER, "null state");
   tnas_predict(input, &after);
@@ -113,6 +115,8 @@ int main() {
   // Save, corrupt, restore.
   expect(tnas_save_state(&state) == TNAS_OK, "save");
   printf("state bytes=%u\n", (unsigned)state.bytes);
+  makeInput(1);
+  tnas_predict(input, &before);
   memcpy(&corrupt, &state, sizeof(state));
   corrupt.words[12] ^= 0x00010000u;
   expect(tnas_restore_state(&corrupt) == TNAS_ERR_BAD_CHECKSUM,
@@ -121,6 +125,9 @@ int main() {
   corrupt.words[2] ^= 1u; /* the model id */
   expect(tnas_restore_state(&corrupt) == TNAS_ERR_FOREIGN_STATE,
          "foreign state refused");
+  tnas_predict(input, &after);
+  expect(memcmp(&before, &after, sizeof(before)) == 0,
+         "a refused state changed the classifier");
   makeInput(1);
   tnas_predict(input, &before);
   expect(tnas_reset_classifier() == TNAS_OK, "reset");
