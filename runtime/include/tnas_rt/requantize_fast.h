@@ -64,30 +64,9 @@ inline ChannelRequant prepareRequant(int32_t multiplier, int32_t shift,
 inline int8_t applyRequant(const ChannelRequant &c, int32_t acc,
                            int32_t outputZp, int32_t actMin, int32_t actMax) {
   if (c.rightShift) {
-#if defined(__ARM_ARCH_7EM__)
-    /* The same in 9 instructions, the clamp with IT blocks where GCC 12
-     * branches. */
-    int32_t lo, v;
-    __asm("smull %0, %1, %2, %3\n\t"
-          "add %1, %1, %4\n\t"
-          "asr %1, %1, %5\n\t"
-          "cmp %1, %6\n\t"
-          "it lt\n\t"
-          "movlt %1, %6\n\t"
-          "cmp %1, %7\n\t"
-          "it gt\n\t"
-          "movgt %1, %7"
-          : "=&r"(lo), "=&r"(v)
-          : "r"(acc), "r"(c.multiplier), "r"(c.offset), "r"(c.rightShift),
-            "r"(actMin), "r"(actMax)
-          : "cc");
-    (void)lo;
-    return (int8_t)v;
-#else
     const int32_t hi = (int32_t)(((int64_t)acc * c.multiplier) >> 32);
     return (int8_t)clampToRange((hi + c.offset) >> c.rightShift, actMin,
                                 actMax);
-#endif
   }
   return requantizeToInt8(acc, c.multiplier, c.shift, outputZp, actMin, actMax);
 }
