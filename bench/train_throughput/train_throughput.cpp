@@ -227,9 +227,9 @@ int main(int argc, char **argv) {
     const CompileTimings &c = (*kernels)->compileTimings();
     llvm::outs() << llvm::formatv(
         "compile: params={0} build_s={1:f2} mlir_s={2:f2} translate_s={3:f2} "
-        "llvm_opt_s={4:f2} codegen_s={5:f2} total_s={6:f2}\n",
+        "llvm_opt_s={4:f2} codegen_s={5:f2} total_s={6:f2} cache_hit={7}\n",
         (*kernels)->layout().numParams, c.build, c.mlir, c.translate, c.llvmOpt,
-        c.codegen, (*kernels)->compileSeconds());
+        c.codegen, (*kernels)->compileSeconds(), c.cacheHit ? 1 : 0);
     return 0;
   }
 
