@@ -59,8 +59,10 @@ TrainOptions tnas::driver::finalTrainOptions(const Spec &spec, bool quick,
 
 TrainCandidateFn tnas::driver::makeCandidateTrainer(
     const Spec &spec, const SpecData &data, unsigned threads,
-    const std::atomic<bool> *interrupt, llvm::raw_ostream *progress) {
-  return [&spec, &data, threads, interrupt, progress](const Network &net) {
+    const std::atomic<bool> *interrupt, llvm::raw_ostream *progress,
+    std::string jitCacheDir) {
+  return [&spec, &data, threads, interrupt, progress,
+          jitCacheDir](const Network &net) {
     auto start = std::chrono::steady_clock::now();
     TrainOutcome outcome;
     size_t n = data.train.size();
@@ -72,6 +74,7 @@ TrainCandidateFn tnas::driver::makeCandidateTrainer(
     TrainingData validation{data.validation.images, data.validation.labels};
     TrainOptions options =
         trainOptionsFor(spec, spec.search.train.epochs, threads);
+    options.step.objectCacheDir = jitCacheDir;
     options.interrupt = interrupt;
     options.progress = progress;
     llvm::Expected<TrainResult> result =

@@ -164,10 +164,15 @@ llvm::Error tnas::driver::compileSpec(const Spec &userSpec,
   if (!kernels)
     return kernels.takeError();
   std::vector<search::SpaceVariable> space = searchSpace(spec);
+  // Compiled training steps, by network and configuration: the final
+  // training of the pick and a resumed search reuse them.
+  llvm::SmallString<256> jitCache(options.outDir);
+  llvm::sys::path::append(jitCache, "jit-cache");
   SpecEvaluator evaluator(
       spec, space, *kernels,
       makeCandidateTrainer(spec, *data, options.threads, options.interrupt,
-                           /*progress=*/nullptr));
+                           /*progress=*/nullptr,
+                           options.writesOutput ? std::string(jitCache) : ""));
   if (llvm::Error e = evaluator.checkSomeCandidateFits())
     return e;
   auto strategy = search::createStrategy(space, strategyFor(spec));
@@ -246,6 +251,7 @@ llvm::Error tnas::driver::compileSpec(const Spec &userSpec,
   const Network &net = *priced.network;
   TrainOptions finalOptions =
       finalTrainOptions(spec, options.quick, options.threads);
+  finalOptions.step.objectCacheDir = std::string(jitCache);
   finalOptions.progress = &log;
   finalOptions.interrupt = options.interrupt;
   TrainingData train{data->train.images, data->train.labels};

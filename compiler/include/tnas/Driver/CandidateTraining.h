@@ -21,10 +21,13 @@ int64_t finalEpochs(const Spec &spec);
 /// The search's TrainCandidateFn: trains a candidate on the recipe's subset
 /// of the training set and scores it on the validation set. A candidate
 /// whose loss becomes NaN/Inf fails with that reason; the search goes on.
+/// `jitCacheDir` (may be empty: none) keeps the compiled training steps, so
+/// that the final training and a resumed search do not compile them again.
 TrainCandidateFn makeCandidateTrainer(const Spec &spec, const SpecData &data,
                                       unsigned threads,
                                       const std::atomic<bool> *interrupt,
-                                      llvm::raw_ostream *progress);
+                                      llvm::raw_ostream *progress,
+                                      std::string jitCacheDir = "");
 
 /// The per-layer fp32 weights of a trained network (the IR builder's input).
 llvm::Expected<Weights> toModelWeights(const Network &net,
