@@ -177,18 +177,6 @@ static llvm::json::Value schemeJson(const ScenarioResult &scenario,
   return o;
 }
 
-static const char *kindName(ScenarioKind k) {
-  switch (k) {
-  case ScenarioKind::Drift:
-    return "drift";
-  case ScenarioKind::Incremental:
-    return "incremental";
-  case ScenarioKind::Transfer:
-    return "transfer";
-  }
-  return "";
-}
-
 llvm::json::Value
 tnas::simulate::reportJson(const Spec &spec,
                            const std::vector<ScenarioResult> &results) {
@@ -200,7 +188,7 @@ tnas::simulate::reportJson(const Spec &spec,
       schemes.push_back(schemeJson(r, scheme));
     scenarios.push_back(llvm::json::Object{
         {"name", s.name},
-        {"kind", kindName(s.kind)},
+        {"kind", toString(s.kind)},
         {"event", eventDescription(r)},
         {"event_at", r.plan.eventAt},
         {"stream_samples", s.streamSamples},

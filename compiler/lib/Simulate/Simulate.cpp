@@ -22,30 +22,18 @@ static llvm::Error error(const llvm::Twine &msg) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), msg.str());
 }
 
-static const char *kindName(ScenarioKind k) {
-  switch (k) {
-  case ScenarioKind::Drift:
-    return "drift";
-  case ScenarioKind::Incremental:
-    return "incremental";
-  case ScenarioKind::Transfer:
-    return "transfer";
-  }
-  return "";
-}
-
 llvm::Expected<std::vector<const ScenarioSpec *>>
 tnas::simulate::selectScenarios(const Spec &spec, llvm::StringRef selector) {
   std::vector<const ScenarioSpec *> chosen;
   for (const ScenarioSpec &s : spec.scenarios)
-    if (selector == "all" || s.name == selector || kindName(s.kind) == selector)
+    if (selector == "all" || s.name == selector || toString(s.kind) == selector)
       chosen.push_back(&s);
   if (!chosen.empty())
     return chosen;
   std::string names;
   for (const ScenarioSpec &s : spec.scenarios)
     names +=
-        (names.empty() ? "" : ", ") + s.name + " (" + kindName(s.kind) + ")";
+        (names.empty() ? "" : ", ") + s.name + " (" + toString(s.kind) + ")";
   if (spec.scenarios.empty())
     return error(spec.file + ": the spec has no `scenario` block to simulate; "
                              "add one (see docs/language.md, `scenario NAME`)");
@@ -159,7 +147,7 @@ llvm::Error Simulation::simulateScenario(const ScenarioSpec &scenario,
   log << llvm::formatv("simulate: scenario {0} ({1}): {2}; pre-training on "
                        "{3} of {4} classes, {5} samples streamed, {6} "
                        "scheme(s) x {7} repetition(s)\n",
-                       scenario.name, kindName(scenario.kind),
+                       scenario.name, toString(scenario.kind),
                        eventDescription(result), plan.initialClasses,
                        spec.dataset.classes, scenario.streamSamples,
                        schemes.size(), repetitions);
