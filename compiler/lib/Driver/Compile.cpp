@@ -42,16 +42,46 @@ Spec quickSpec(Spec spec) {
   return spec;
 }
 
-/// Identifies a search for its checkpoint: everything that changes which
-/// candidates exist or how they score.
-std::string fingerprint(const Spec &spec, bool quick) {
+/// The spec's parts that decide what the host trains, as JSON: without the
+/// scenarios and without the incremental settings that only the emitted
+/// trainer reads (the cost model prices the classifier, the split, the scheme
+/// and the buffer; not the update rule, the replacement policy or kNN's
+/// settings), so that changing those reuses a search and a trained model.
+llvm::json::Object hostTrainingKey(const Spec &spec, bool quick,
+                                   unsigned threads) {
   llvm::json::Value json = specToJson(spec);
   llvm::json::Object *o = json.getAsObject();
   llvm::json::Object key;
   for (llvm::StringRef part :
-       {"dataset", "target", "space", "search", "incremental"})
+       {"dataset", "target", "space", "search", "compress", "incremental"})
     if (const llvm::json::Value *v = o ? o->get(part) : nullptr)
       key[part] = *v;
+  if (llvm::json::Object *inc = key.getObject("incremental")) {
+    inc->erase("update");
+    if (llvm::json::Object *scheme = inc->getObject("scheme"))
+      for (llvm::StringRef field : {"policy", "k", "adapt", "detector"})
+        scheme->erase(field);
+  }
+  key["quick"] = quick;
+  // Training is deterministic per seed and thread count only.
+  key["threads"] = int64_t(threads);
+  return key;
+}
+
+std::string hashKey(llvm::json::Object key) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << llvm::json::Value(std::move(key));
+  return llvm::formatv("{0:x16}", llvm::xxh3_64bits(text)).str();
+}
+
+} // namespace
+
+std::string tnas::driver::searchFingerprint(const Spec &spec, bool quick,
+                                            unsigned threads) {
+  llvm::json::Object key = hostTrainingKey(spec, quick, threads);
+  // The compression comes after the search.
+  key.erase("compress");
   // Budgets decide when to stop, not what a candidate scores: a search may
   // be resumed with a larger one.
   if (llvm::json::Object *search = key.getObject("search")) {
@@ -60,12 +90,16 @@ std::string fingerprint(const Spec &spec, bool quick) {
     // Nor does the final training of the pick.
     search->erase("final");
   }
-  key["quick"] = quick;
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  os << llvm::json::Value(std::move(key));
-  return llvm::formatv("{0:x16}", llvm::xxh3_64bits(text)).str();
+  return hashKey(std::move(key));
 }
+
+std::string tnas::driver::modelFingerprint(const Spec &spec, bool quick,
+                                           unsigned threads) {
+  // Budgets stay: they decide which candidate is picked.
+  return hashKey(hostTrainingKey(spec, quick, threads));
+}
+
+namespace {
 
 search::StrategyOptions strategyFor(const Spec &spec) {
   search::StrategyOptions o;
@@ -190,7 +224,7 @@ llvm::Error tnas::driver::compileSpec(const Spec &userSpec,
   run.spacePoints = search::spaceSize(space);
   run.checkpointPath = std::string(checkpoint);
   run.resume = options.resume;
-  run.fingerprint = fingerprint(spec, options.quick);
+  run.fingerprint = searchFingerprint(spec, options.quick, options.threads);
   run.objective = objectiveOf(spec);
   run.progress = &log;
   run.progressIsTerminal = options.logIsTerminal;
@@ -301,7 +335,7 @@ llvm::Error tnas::driver::compileSpec(const Spec &userSpec,
   }
 
   if (options.onCompressed)
-    return options.onCompressed(**module);
+    return options.onCompressed(**module, figures);
 
   switch (options.stop) {
   case Stop::MlirTnas:

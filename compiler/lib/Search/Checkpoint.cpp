@@ -43,8 +43,9 @@ tnas::search::readCheckpoint(llvm::StringRef path,
         return checkpointError(path, "not a tnasc checkpoint");
       if (*fp != fingerprint)
         return checkpointError(
-            path, "was written by a different search (space, strategy, seed "
-                  "or training recipe changed); remove it or drop --resume");
+            path, "was written by a different search (space, strategy, seed, "
+                  "training recipe or thread count -j changed); remove it or "
+                  "drop --resume");
       continue;
     }
     llvm::Expected<CandidateRecord> r = CandidateRecord::fromJSON(*v);

@@ -11,7 +11,9 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/xxhash.h"
 
 #include <map>
 
@@ -67,7 +69,26 @@ namespace {
 /// Scenarios that pre-train on the same classes share one final training.
 struct PretrainedModel {
   std::string irText;
+  llvm::json::Object figures; ///< the report's `final` figures
 };
+
+/// "0 .. 4" or "0, 2, 5".
+std::string classList(llvm::ArrayRef<int64_t> classes) {
+  bool range = !classes.empty() &&
+               classes.back() - classes.front() + 1 == int64_t(classes.size());
+  if (range && classes.size() > 2)
+    return llvm::formatv("{0} .. {1}", classes.front(), classes.back()).str();
+  std::string s;
+  for (int64_t c : classes)
+    s += (s.empty() ? "" : ", ") + std::to_string(c);
+  return s;
+}
+
+/// The int8 test accuracy on the pre-training classes, for the log.
+std::string int8Accuracy(const llvm::json::Object &figures) {
+  std::optional<double> acc = figures.getNumber("int8_test_accuracy");
+  return acc ? llvm::formatv("{0:P2}", *acc).str() : std::string("unknown");
+}
 
 class Simulation {
 public:
@@ -87,6 +108,14 @@ private:
                  "/simulate.json (the search checkpoint is kept)");
   }
   llvm::Expected<const PretrainedModel *> pretrain(const ScenarioPlan &plan);
+  /// <out>/simulate/pretrained/classes_<c>_<c>...: the module (.mlir) and
+  /// its fingerprint and figures (.json), written once a final training is
+  /// over, read back by a later run with the same fingerprint.
+  std::string cachePath(const ScenarioPlan &plan, llvm::StringRef ext) const;
+  std::string cacheFingerprint(const ScenarioPlan &plan) const;
+  std::optional<PretrainedModel> readCached(const ScenarioPlan &plan);
+  llvm::Error writeCached(const ScenarioPlan &plan,
+                          const PretrainedModel &model);
   llvm::Error simulateScenario(const ScenarioSpec &scenario,
                                llvm::ArrayRef<SchemeVariant> schemes,
                                llvm::StringRef compiler);
@@ -102,11 +131,103 @@ private:
 
 } // namespace
 
+std::string Simulation::cachePath(const ScenarioPlan &plan,
+                                  llvm::StringRef ext) const {
+  std::string name = "classes";
+  for (int64_t c : plan.pretrainClasses)
+    name += "_" + std::to_string(c);
+  llvm::SmallString<256> path(options.outDir);
+  llvm::sys::path::append(path, "simulate", "pretrained", name + ext);
+  return std::string(path);
+}
+
+std::string Simulation::cacheFingerprint(const ScenarioPlan &plan) const {
+  std::string classes;
+  for (int64_t c : plan.pretrainClasses)
+    classes += std::to_string(c) + ",";
+  return driver::modelFingerprint(spec, options.quick, options.threads) +
+         "/" + classes;
+}
+
+std::optional<PretrainedModel>
+Simulation::readCached(const ScenarioPlan &plan) {
+  auto jsonText = llvm::MemoryBuffer::getFile(cachePath(plan, ".json"));
+  auto irText = llvm::MemoryBuffer::getFile(cachePath(plan, ".mlir"));
+  if (!jsonText || !irText)
+    return std::nullopt;
+  llvm::Expected<llvm::json::Value> json =
+      llvm::json::parse((*jsonText)->getBuffer());
+  if (!json) {
+    llvm::consumeError(json.takeError());
+    return std::nullopt;
+  }
+  const llvm::json::Object *o = json->getAsObject();
+  if (!o)
+    return std::nullopt;
+  std::optional<llvm::StringRef> fp = o->getString("fingerprint");
+  std::optional<int64_t> irHash = o->getInteger("ir_hash");
+  const llvm::json::Object *figures = o->getObject("figures");
+  if (!fp || *fp != cacheFingerprint(plan) || !figures || !irHash)
+    return std::nullopt;
+  // A module cut short (a run killed while writing) is not reused.
+  if (int64_t(llvm::xxh3_64bits((*irText)->getBuffer()) >> 1) != *irHash)
+    return std::nullopt;
+  PretrainedModel model;
+  model.irText = (*irText)->getBuffer().str();
+  model.figures = *figures;
+  return model;
+}
+
+llvm::Error Simulation::writeCached(const ScenarioPlan &plan,
+                                    const PretrainedModel &model) {
+  std::string ir = cachePath(plan, ".mlir");
+  if (std::error_code ec =
+          llvm::sys::fs::create_directories(llvm::sys::path::parent_path(ir)))
+    return error("cannot create '" + llvm::sys::path::parent_path(ir) +
+                 "': " + ec.message());
+  auto write = [](llvm::StringRef path, llvm::StringRef text) -> llvm::Error {
+    std::error_code ec;
+    llvm::raw_fd_ostream os(path, ec);
+    if (!ec)
+      os << text;
+    os.close();
+    if (ec || os.has_error())
+      return error("cannot write '" + path + "'");
+    return llvm::Error::success();
+  };
+  // The module first: the .json that names its hash makes it valid.
+  if (llvm::Error e = write(ir, model.irText))
+    return e;
+  llvm::json::Object meta{
+      {"fingerprint", cacheFingerprint(plan)},
+      {"pretrain_classes", llvm::json::Array(plan.pretrainClasses)},
+      {"ir_hash", int64_t(llvm::xxh3_64bits(model.irText) >> 1)},
+      {"figures", llvm::json::Object(model.figures)}};
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << llvm::formatv("{0:2}", llvm::json::Value(std::move(meta))) << "\n";
+  return write(cachePath(plan, ".json"), text);
+}
+
 llvm::Expected<const PretrainedModel *>
 Simulation::pretrain(const ScenarioPlan &plan) {
   auto found = models.find(plan.pretrainClasses);
   if (found != models.end())
     return &found->second;
+  if (std::optional<PretrainedModel> cached = readCached(plan)) {
+    if (!fullData) {
+      auto data = driver::loadSpecData(spec);
+      if (!data)
+        return data.takeError();
+      fullData = std::move(*data);
+    }
+    log << llvm::formatv("simulate: reused the pre-trained model for classes "
+                         "{0} from {1} (int8 test accuracy {2})\n",
+                         classList(plan.pretrainClasses),
+                         cachePath(plan, ".mlir"),
+                         int8Accuracy(cached->figures));
+    return &(models[plan.pretrainClasses] = std::move(*cached));
+  }
   PretrainedModel model;
   driver::CompileOptions compile;
   compile.outDir = options.outDir;
@@ -122,9 +243,11 @@ Simulation::pretrain(const ScenarioPlan &plan) {
       fullData = data;
     selectPretrainData(plan, data);
   };
-  compile.onCompressed = [&](mlir::ModuleOp module) {
+  compile.onCompressed = [&](mlir::ModuleOp module,
+                             const llvm::json::Object &figures) {
     llvm::raw_string_ostream os(model.irText);
     module->print(os);
+    model.figures = figures;
     return llvm::Error::success();
   };
   std::string ignored;
@@ -133,6 +256,13 @@ Simulation::pretrain(const ScenarioPlan &plan) {
     return std::move(e);
   if (model.irText.empty())
     return error("the compiler produced no model to simulate");
+  // Kept at once: a later or interrupted run does not train it again.
+  if (llvm::Error e = writeCached(plan, model))
+    return std::move(e);
+  log << llvm::formatv("simulate: pre-trained model for classes {0} (int8 "
+                       "test accuracy {1}) kept in {2}\n",
+                       classList(plan.pretrainClasses),
+                       int8Accuracy(model.figures), cachePath(plan, ".mlir"));
   return &(models[plan.pretrainClasses] = std::move(model));
 }
 

@@ -16,6 +16,7 @@
 #include "mlir/IR/BuiltinOps.h"
 
 #include "llvm/Support/Error.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <atomic>
@@ -46,16 +47,31 @@ struct CompileOptions {
   /// and measured on (a scenario's pre-training classes). The search and its
   /// checkpoint always see the whole data.
   std::function<void(SpecData &)> selectFinalData;
-  /// `tnasc simulate`: when set, receives the compressed (int8) module
-  /// instead of the --emit stop's printing or the emission, and its result
-  /// is compileSpec's.
-  std::function<llvm::Error(mlir::ModuleOp)> onCompressed;
+  /// `tnasc simulate`: when set, receives the compressed (int8) module and
+  /// the report's `final` figures so far (test accuracies per stage, cost
+  /// model) instead of the --emit stop's printing or the emission, and its
+  /// result is compileSpec's.
+  std::function<llvm::Error(mlir::ModuleOp, const llvm::json::Object &)>
+      onCompressed;
   /// The search runner; empty: search::runSearch in this process.
   SearchFn runSearch;
   /// False on the worker ranks of a distributed search: they create and
   /// write nothing, and compileSpec returns once the search is over.
   bool writesOutput = true;
 };
+
+/// Identifies a search for its checkpoint: everything that changes which
+/// candidates exist or how they score (training is deterministic per seed and
+/// thread count, so `threads` is part of it). Budgets are not: a search may be
+/// resumed with a larger one.
+std::string searchFingerprint(const Spec &spec, bool quick, unsigned threads);
+
+/// Identifies the compressed module compileSpec hands to `onCompressed` (for
+/// the same final data selection): the search's inputs and budgets, the final
+/// training, the compression. Not the settings only the emitted trainer uses
+/// (update rule, replacement policy, kNN k / adaptation / detector) nor the
+/// scenarios.
+std::string modelFingerprint(const Spec &spec, bool quick, unsigned threads);
 
 /// Runs the pipeline; IR for a --emit stop goes to `out`. Returns the first
 /// error of any stage.
