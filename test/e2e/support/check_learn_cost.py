@@ -1,0 +1,21 @@
+#!/usr/bin/env python3
+"""Checks the shape of scripts/learn-cost.sh's learn_cost.json (the contract
+with `tnasc simulate`, docs/emitted-code.md) and prints one line per scheme
+for FileCheck:
+  check_learn_cost.py learn_cost.json"""
+import json
+import sys
+
+SCHEMES = ["static", "tinyol", "tybox-fifo", "tybox-reservoir",
+           "tybox-misclassified", "knn-passive", "knn-active", "knn-hybrid"]
+KEYS = ["instructions_per_learn", "instructions_per_predict"]
+
+cost = json.load(open(sys.argv[1]))
+if sorted(cost) != sorted(SCHEMES):
+    sys.exit(f"schemes {sorted(cost)}, expected {sorted(SCHEMES)}")
+for name in SCHEMES:
+    row = cost[name]
+    if sorted(row) != sorted(KEYS) or not all(
+            isinstance(row[k], int) and row[k] >= 0 for k in KEYS):
+        sys.exit(f"{name}: {row} is not two non-negative integers {KEYS}")
+    print(f"{name} learn={row[KEYS[0]]} predict={row[KEYS[1]]}")
