@@ -128,9 +128,8 @@ Cost harnessCost(const SchemeCase &s) {
   config.policy = s.policy;
   config.adaptation = s.adaptation;
   config.bufferCapacity = s.scheme == tnas_rt::Scheme::TinyOL ? 0 : kBuffer;
-  const tnas_rt::TrainerMemory memory = {costWeight, costBias,
-                                         costBufferFeatures, costBufferLabels,
-                                         costScratch};
+  const tnas_rt::TrainerMemory memory = {
+      costWeight, costBias, costBufferFeatures, costBufferLabels, costScratch};
   static tnas_rt::Trainer t;
   if (tnas_rt::trainerInit(&t, &config, &memory, TNAS_FEATURES,
                            TNAS_NUM_CLASSES, TNAS_MAX_CLASSES,

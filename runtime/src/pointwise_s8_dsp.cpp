@@ -23,6 +23,7 @@ void pointwiseS8Dsp(int32_t pixels, int32_t inC, int32_t outC,
                     const QuantParams &q, const int8_t *input,
                     const int8_t *filter, const int32_t *bias, int8_t *output,
                     int16_t *scratch) {
+  const dsp::BlockMode mode = dsp::blockModeOf(q);
   for (int32_t p = 0; p < pixels; p += dsp::kColumns) {
     const int32_t valid =
         pixels - p < dsp::kColumns ? pixels - p : dsp::kColumns;
@@ -33,7 +34,7 @@ void pointwiseS8Dsp(int32_t pixels, int32_t inC, int32_t outC,
         dsp::clearColumn(scratch, inC, j);
     }
     dsp::matMul4Cols(filter, scratch, inC, outC, bias, q, output + p * outC,
-                     valid);
+                     valid, mode);
   }
 }
 

@@ -53,6 +53,20 @@ inline uint32_t sxtb16Ror8(uint32_t x) {
   return r;
 }
 
+/* PKHBT / PKHTB (GCC 12's ACLE lacks them, and the C forms cost two or
+ * three instructions): (low half of a, low half of b) and (high half of a,
+ * high half of b), a's half in the low half of the result. */
+inline uint32_t packLow(uint32_t a, uint32_t b) {
+  uint32_t r;
+  __asm("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(a), "r"(b));
+  return r;
+}
+inline uint32_t packHigh(uint32_t a, uint32_t b) {
+  uint32_t r;
+  __asm("pkhtb %0, %2, %1, asr #16" : "=r"(r) : "r"(a), "r"(b));
+  return r;
+}
+
 inline int32_t smlad(uint32_t a, uint32_t b, int32_t acc) {
   return __smlad((int16x2_t)a, (int16x2_t)b, acc);
 }
@@ -73,18 +87,41 @@ inline int32_t interleavedIndex(int32_t k, int32_t k4, int32_t column) {
   return 4 * kColumns * (k >> 2) + 4 * column + ((k & 1) << 1) + ((k >> 1) & 1);
 }
 
+/* Stores two words at p and advances p by one group of the interleaved
+ * block (4 * kColumns int16): one STRD. */
+inline void storeGroup(int16_t *&p, uint32_t lo, uint32_t hi) {
+  __asm volatile("strd %1, %2, [%0], #32"
+                 : "+r"(p)
+                 : "r"(lo), "r"(hi)
+                 : "memory");
+}
+
 /* Appends n input values minus the zero point to a column (n % 4 == 0,
  * `col` at the column's current group): 4 bytes become two reordered int16
- * pairs. Returns the position of the column's next group. */
+ * pairs, two groups per iteration. Returns the position of the column's
+ * next group. */
 inline int16_t *appendGroups(const int8_t *x, int32_t n, uint32_t zp2,
                              int16_t *col) {
-  for (int32_t c = 0; c < n; c += 4) {
-    const uint32_t w = read4(x + c);
-    write4(col, (uint32_t)__ssub16((int16x2_t)__sxtb16((int8x4_t)w),
-                                   (int16x2_t)zp2));
-    write4(col + 2,
-           (uint32_t)__ssub16((int16x2_t)sxtb16Ror8(w), (int16x2_t)zp2));
-    col += 4 * kColumns;
+  const int8_t *const end = x + n;
+  if (n & 4) {
+    const uint32_t w = read4(x);
+    x += 4;
+    storeGroup(
+        col,
+        (uint32_t)__ssub16((int16x2_t)__sxtb16((int8x4_t)w), (int16x2_t)zp2),
+        (uint32_t)__ssub16((int16x2_t)sxtb16Ror8(w), (int16x2_t)zp2));
+  }
+  while (x != end) {
+    const uint32_t w0 = read4(x), w1 = read4(x + 4);
+    x += 8;
+    storeGroup(
+        col,
+        (uint32_t)__ssub16((int16x2_t)__sxtb16((int8x4_t)w0), (int16x2_t)zp2),
+        (uint32_t)__ssub16((int16x2_t)sxtb16Ror8(w0), (int16x2_t)zp2));
+    storeGroup(
+        col,
+        (uint32_t)__ssub16((int16x2_t)__sxtb16((int8x4_t)w1), (int16x2_t)zp2),
+        (uint32_t)__ssub16((int16x2_t)sxtb16Ror8(w1), (int16x2_t)zp2));
   }
   return col;
 }
@@ -108,7 +145,59 @@ inline uint32_t pairOf(int32_t zp) {
  * columns in `cols` (kColumns * k int16, 4-aligned); the outputs of column
  * j go to out + j * outC. With Full false only column 0 goes there and
  * columns 1..3 of channel f go to spare[3f..3f+2] (see matMul4Cols). */
-template <bool Full>
+/* requantize(acc) + outputZp as applyRequantUnclamped computes it, with
+ * SMMLA for its fast path: offset + the high word of acc * multiplier in
+ * one instruction (the sum of the high word and the offset cannot
+ * overflow, see requantize_fast.h). */
+inline int32_t requantUnclamped(const ChannelRequant &c, int32_t acc,
+                                int32_t outputZp) {
+  if (c.rightShift) {
+    int32_t sum;
+    __asm("smmla %0, %1, %2, %3"
+          : "=r"(sum)
+          : "r"(acc), "r"(c.multiplier), "r"(c.offset));
+    return sum >> c.rightShift;
+  }
+  return requantize(acc, c.multiplier, c.shift) + outputZp;
+}
+
+/* p[offset] = v with a register offset (STRB): GCC keeps one pointer per
+ * output pixel otherwise, and spills them. */
+inline void storeByte(int8_t *p, int32_t offset, int32_t v) {
+  __asm volatile("strb %0, [%1, %2]"
+                 :
+                 : "r"(v), "r"(p), "r"(offset)
+                 : "memory");
+}
+
+/* 4 elements of K for the four columns (16 MACs): the filter word once,
+ * each column's two words with one LDRD. */
+inline void macGroup(const int8_t *&w, const int16_t *&c, int32_t &a0,
+                     int32_t &a1, int32_t &a2, int32_t &a3) {
+  const uint32_t wv = read4(w);
+  w += 4;
+  const uint32_t w02 = (uint32_t)__sxtb16((int8x4_t)wv);
+  const uint32_t w13 = sxtb16Ror8(wv);
+  uint32_t x02, x13;
+  load2(c, x02, x13);
+  a0 = smlad(w13, x13, smlad(w02, x02, a0));
+  load2(c, x02, x13);
+  a1 = smlad(w13, x13, smlad(w02, x02, a1));
+  load2(c, x02, x13);
+  a2 = smlad(w13, x13, smlad(w02, x02, a2));
+  load2(c, x02, x13);
+  a3 = smlad(w13, x13, smlad(w02, x02, a3));
+}
+
+/* The activation clamp; Sat8: the range is all of int8 (one SSAT). */
+template <bool Sat8>
+inline int32_t clampOutput(int32_t v, int32_t lo, int32_t hi) {
+  if (Sat8)
+    return __ssat(v, 8);
+  return clampToRange(v, lo, hi);
+}
+
+template <bool Full, bool Sat8>
 inline void matMulBlock(const int8_t *filter, const int16_t *cols, int32_t k,
                         int32_t outC, const int32_t *bias, const QuantParams &q,
                         int8_t *out, int8_t *spare) {
@@ -122,20 +211,12 @@ inline void matMulBlock(const int8_t *filter, const int16_t *cols, int32_t k,
   for (int32_t f = 0; f < outC; ++f) {
     const int16_t *c = cols;
     int32_t a0 = bias[f], a1 = a0, a2 = a0, a3 = a0;
-    for (int32_t g = groups; g > 0; --g) {
-      const uint32_t wv = read4(w);
-      w += 4;
-      const uint32_t w02 = (uint32_t)__sxtb16((int8x4_t)wv);
-      const uint32_t w13 = sxtb16Ror8(wv);
-      uint32_t x02, x13;
-      load2(c, x02, x13);
-      a0 = smlad(w13, x13, smlad(w02, x02, a0));
-      load2(c, x02, x13);
-      a1 = smlad(w13, x13, smlad(w02, x02, a1));
-      load2(c, x02, x13);
-      a2 = smlad(w13, x13, smlad(w02, x02, a2));
-      load2(c, x02, x13);
-      a3 = smlad(w13, x13, smlad(w02, x02, a3));
+    /* Two groups per iteration: the loop's SUBS / BNE once per 32 MACs. */
+    if (groups & 1)
+      macGroup(w, c, a0, a1, a2, a3);
+    for (int32_t g = groups >> 1; g > 0; --g) {
+      macGroup(w, c, a0, a1, a2, a3);
+      macGroup(w, c, a0, a1, a2, a3);
     }
     const int16_t *t = tail;
     for (int32_t i = 0; i < tailCount; ++i) {
@@ -150,22 +231,32 @@ inline void matMulBlock(const int8_t *filter, const int16_t *cols, int32_t k,
     /* Requantize into locals first: stores through int8_t* may alias
      * anything, so the parameters are read before any store. */
     const ChannelRequant r = prepareRequant(mult[f], shift[f], zp);
-    const int8_t r0 = applyRequant(r, a0, zp, lo, hi);
-    const int8_t r1 = applyRequant(r, a1, zp, lo, hi);
-    const int8_t r2 = applyRequant(r, a2, zp, lo, hi);
-    const int8_t r3 = applyRequant(r, a3, zp, lo, hi);
+    const int32_t r0 = clampOutput<Sat8>(requantUnclamped(r, a0, zp), lo, hi);
+    const int32_t r1 = clampOutput<Sat8>(requantUnclamped(r, a1, zp), lo, hi);
+    const int32_t r2 = clampOutput<Sat8>(requantUnclamped(r, a2, zp), lo, hi);
+    const int32_t r3 = clampOutput<Sat8>(requantUnclamped(r, a3, zp), lo, hi);
     if (Full) {
-      out[f] = r0;
-      out[f + outC] = r1;
-      out[f + 2 * outC] = r2;
-      out[f + 3 * outC] = r3;
+      int8_t *const o = out + f, *const o2 = o + 2 * outC;
+      *o = (int8_t)r0;
+      storeByte(o, outC, r1);
+      *o2 = (int8_t)r2;
+      storeByte(o2, outC, r3);
     } else {
-      out[f] = r0;
-      spare[3 * f] = r1;
-      spare[3 * f + 1] = r2;
-      spare[3 * f + 2] = r3;
+      out[f] = (int8_t)r0;
+      spare[3 * f] = (int8_t)r1;
+      spare[3 * f + 1] = (int8_t)r2;
+      spare[3 * f + 2] = (int8_t)r3;
     }
   }
+}
+
+/* Which matMulBlock a layer's full blocks take, decided once per layer:
+ * with the activation range all of int8 the clamp is one SSAT. */
+enum class BlockMode : int32_t { Generic, Saturate8 };
+
+inline BlockMode blockModeOf(const QuantParams &q) {
+  return q.actMin == -128 && q.actMax == 127 ? BlockMode::Saturate8
+                                             : BlockMode::Generic;
 }
 
 /* matMulBlock for the first `valid` columns. A partial block (the last
@@ -173,9 +264,12 @@ inline void matMulBlock(const int8_t *filter, const int16_t *cols, int32_t k,
  * columns 1..valid-1 from a small stack buffer. */
 inline void matMul4Cols(const int8_t *filter, const int16_t *cols, int32_t k,
                         int32_t outC, const int32_t *bias, const QuantParams &q,
-                        int8_t *out, int32_t valid) {
+                        int8_t *out, int32_t valid, BlockMode mode) {
   if (valid == kColumns) {
-    matMulBlock<true>(filter, cols, k, outC, bias, q, out, nullptr);
+    if (mode == BlockMode::Saturate8)
+      matMulBlock<true, true>(filter, cols, k, outC, bias, q, out, nullptr);
+    else
+      matMulBlock<true, false>(filter, cols, k, outC, bias, q, out, nullptr);
     return;
   }
   int8_t spare[3 * 16];
@@ -184,8 +278,8 @@ inline void matMul4Cols(const int8_t *filter, const int16_t *cols, int32_t k,
     QuantParams part = q;
     part.multiplier += f0;
     part.shift += f0;
-    matMulBlock<false>(filter + f0 * k, cols, k, n, bias + f0, part, out + f0,
-                       spare);
+    matMulBlock<false, false>(filter + f0 * k, cols, k, n, bias + f0, part,
+                              out + f0, spare);
     for (int32_t j = 1; j < valid; ++j)
       for (int32_t f = 0; f < n; ++f)
         out[j * outC + f0 + f] = spare[3 * f + j - 1];

@@ -55,20 +55,26 @@ inline ChannelRequant prepareRequant(int32_t multiplier, int32_t shift,
   ChannelRequant c{multiplier, shift, 0, 0};
   if (shift <= -2 && shift >= -23) {
     c.rightShift = -1 - shift;
-    c.offset = (int32_t)((1u << (c.rightShift - 1)) +
-                         ((uint32_t)outputZp << c.rightShift));
+    /* 2^(r-1) + zp * 2^r in two instructions (2 zp + 1 is loop-invariant) */
+    c.offset = (int32_t)((uint32_t)(2 * outputZp + 1) << (c.rightShift - 1));
   }
   return c;
 }
 
-inline int8_t applyRequant(const ChannelRequant &c, int32_t acc,
-                           int32_t outputZp, int32_t actMin, int32_t actMax) {
+/* requantize(acc) + outputZp, before the clamp. */
+inline int32_t applyRequantUnclamped(const ChannelRequant &c, int32_t acc,
+                                     int32_t outputZp) {
   if (c.rightShift) {
     const int32_t hi = (int32_t)(((int64_t)acc * c.multiplier) >> 32);
-    return (int8_t)clampToRange((hi + c.offset) >> c.rightShift, actMin,
-                                actMax);
+    return (hi + c.offset) >> c.rightShift;
   }
-  return requantizeToInt8(acc, c.multiplier, c.shift, outputZp, actMin, actMax);
+  return requantize(acc, c.multiplier, c.shift) + outputZp;
+}
+
+inline int8_t applyRequant(const ChannelRequant &c, int32_t acc,
+                           int32_t outputZp, int32_t actMin, int32_t actMax) {
+  return (int8_t)clampToRange(applyRequantUnclamped(c, acc, outputZp), actMin,
+                              actMax);
 }
 
 } // namespace tnas_rt

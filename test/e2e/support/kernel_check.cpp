@@ -141,6 +141,25 @@ int main() {
     denseS8(k, m, q, input, filter, bias, output);
     report("dense", i, m);
   }
+  /* One input channel (the DSP path's 4-pixel blocks read straight from
+   * the input rows, or from a zero-point padded copy at the border): wider
+   * rows, strides 1 and 2, kernels up to 5x5, every activation range. */
+  for (int32_t i = 0; i < 30; ++i) {
+    WindowShape s = randomWindow(1, channelChoices[uniform(0, 7)], 5);
+    s.inW = uniform(1, 24);
+    const int32_t padRight = uniform(0, s.kernelW - 1);
+    s.outW = s.inW + s.padLeft + padRight < s.kernelW
+                 ? 0
+                 : (s.inW + s.padLeft + padRight - s.kernelW) / s.strideW + 1;
+    QuantParams q = randomQuant(s.outC);
+    fill(input, s.inH * s.inW);
+    fill(filter, s.kernelH * s.kernelW * s.outC);
+    const int32_t bytes = s.outH * s.outW * s.outC;
+    convS8(s, q, input, filter, bias, output, scratch);
+    convS8Portable(s, q, input, filter, bias, other);
+    compareWithPortable(bytes);
+    report("conv-cin1", i, bytes);
+  }
   printf("dsp-vs-portable mismatches=%d\n", (int)mismatches);
   return mismatches == 0 ? 0 : 1;
 }
