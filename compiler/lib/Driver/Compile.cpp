@@ -358,6 +358,12 @@ llvm::Error tnas::driver::compileSpec(const Spec &userSpec,
 
   // The MCU library.
   EmitOptions emit = emitOptionsFor(spec, options, *core);
+  // A `fit` buffer gets the cost model's size, the one report.json states
+  // and the RAM bound was checked with (the emitter's own fit, for
+  // tnas-translate, keeps a cruder stack reserve).
+  if (emit.trainer.bufferCapacity < 0 && emitted.cost &&
+      emitted.trainerSamples > 0)
+    emit.trainer.bufferCapacity = emitted.trainerSamples;
   if (llvm::Error e = emitCppLibrary(**module, emit, options.outDir))
     return e;
   llvm::SmallString<256> checkDir(options.outDir);

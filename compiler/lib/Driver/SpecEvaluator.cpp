@@ -110,9 +110,12 @@ PricedCandidate SpecEvaluator::priceNetwork(Network network) const {
   r.architecture = network.key();
 
   const IncrementalSpec &inc = spec.incremental;
-  bool fitBuffer = inc.scheme == Scheme::Tybox && inc.bufferFit;
+  // TyBox and kNN keep a buffer of feature vectors (the emitted trainer's
+  // layout for both); TinyOL none.
+  bool buffered = inc.scheme != Scheme::TinyOl;
+  bool fitBuffer = buffered && inc.bufferFit;
   cost::CostOptions options;
-  if (inc.scheme == Scheme::Tybox && !inc.bufferFit)
+  if (buffered && !inc.bufferFit)
     options.trainerSamples = inc.bufferSamples;
   llvm::Expected<cost::CostReport> report =
       cost::estimateCost(network, device, kernels, options);

@@ -39,7 +39,9 @@ struct PricedCandidate {
   search::CandidateRecord record; ///< status Rejected or (so far) Trained
   std::optional<Network> network;
   std::optional<cost::CostReport> cost;
-  int64_t trainerSamples = 0;     ///< the tybox buffer the RAM bound leaves
+  /// The TyBox / kNN buffer: the spec's size, or for `buffer = fit` what the
+  /// RAM bound leaves. tnasc emits this capacity (TNAS_BUFFER_CAPACITY).
+  int64_t trainerSamples = 0;
   bool withinBounds = false;
 };
 

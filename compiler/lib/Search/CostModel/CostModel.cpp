@@ -223,7 +223,6 @@ tnas::cost::estimateCost(const Network &network, const Device &device,
     int64_t k2 = layer.kernel * layer.kernel;
     int64_t outChannels = 0; // channels that carry a bias + requantization
     std::optional<OpClass> op;
-    int64_t depthwiseMacs = 0; // an unfolded batchnorm: 1 MAC per output
     switch (layer.kind) {
     case LayerKind::Conv:
       cost.macs = out.h * out.w * out.c * k2 * in.c;
@@ -275,7 +274,10 @@ tnas::cost::estimateCost(const Network &network, const Device &device,
         report.flash.biases += 4 * out.c;
         report.flash.quantParams += kQuantParamBytesPerChannel * out.c;
         op = OpClass::Depthwise;
-        depthwiseMacs = out.elements();
+        // The device runs it: one MAC per output, as the emitted header
+        // counts it.
+        cost.macs = out.elements();
+        report.macs += cost.macs;
       }
       if (!cost.fused) {
         if (auto kernel = int8Kernel(layer.kind, dsp))
@@ -285,7 +287,7 @@ tnas::cost::estimateCost(const Network &network, const Device &device,
       int64_t outputs = out.elements();
       if (op) {
         CycleCosts c = cycleCosts(device, *op);
-        cost.cycles = (cost.macs + depthwiseMacs) * c.perMac +
+        cost.cycles = cost.macs * c.perMac +
                       outputs * c.perOutput + c.perCall;
       } else if (layer.kind == LayerKind::MaxPool ||
                  layer.kind == LayerKind::AvgPool ||

@@ -54,7 +54,10 @@ struct EmitOptions {
   TrainerOptions trainer;
   /// The device's RAM (for "fit" buffers); 0 = unknown (a 16-sample buffer).
   int64_t ramBytes = 0;
-  /// RAM kept for the stack and the firmware when fitting the buffer.
+  /// RAM kept for the stack and the firmware when fitting the buffer here
+  /// (tnas-translate). tnasc and tnasc simulate size a `fit` buffer with the
+  /// cost model instead and pass it as trainer.bufferCapacity, so that the
+  /// header and report.json agree.
   int64_t stackReserveBytes = 4096;
   /// Also write out/CMakeLists.txt.
   bool emitBuildFile = true;
