@@ -118,8 +118,8 @@ static void writeTable(llvm::raw_ostream &os, const ScenarioResult &r,
      << "</th><th>last window</th><th>recovery (samples to 90%)</th>";
   for (const std::string &t : r.testSets)
     os << "<th>test " << escape(t) << " at the end</th>";
-  os << "<th>RAM (trainer)</th><th>buffer</th><th>instructions / update</th>"
-        "</tr>\n";
+  os << "<th>RAM (trainer)</th><th>buffer</th><th>instructions / update"
+        "</th><th>instructions / prediction</th></tr>\n";
   for (const SchemeSummary &s : summaries) {
     const SchemeResult &res = *s.result;
     os << "<tr><td>" << escape(res.variant.name) << "</td><td>"
@@ -136,12 +136,21 @@ static void writeTable(llvm::raw_ostream &os, const ScenarioResult &r,
     os << "</td>";
     for (const MeanStd &m : s.testEnd)
       os << "<td>" << percent(m) << "</td>";
-    os << llvm::formatv("<td>{0} B ({1} B)</td><td>{2}</td><td>not measured"
-                        "</td></tr>\n",
+    os << llvm::formatv("<td>{0} B ({1} B)</td><td>{2}</td>",
                         res.memory.ramBytes(), res.memory.trainerBytes,
                         res.memory.bufferCapacity);
+    auto cost = r.learnCost.perScheme.find(res.variant.name);
+    if (cost != r.learnCost.perScheme.end())
+      os << "<td>" << cost->second.learn << "</td><td>" << cost->second.predict
+         << "</td></tr>\n";
+    else
+      os << "<td>not measured</td><td>not measured</td></tr>\n";
   }
   os << "</table>\n";
+  os << "<p>Instructions: " << escape(r.learnCost.note.empty()
+                                          ? std::string("not measured")
+                                          : r.learnCost.note)
+     << ".</p>\n";
 }
 
 std::string

@@ -141,10 +141,18 @@ static llvm::json::Value schemeJson(const ScenarioResult &scenario,
                          {"trainer_bytes", m.trainerBytes},
                          {"buffer_samples", m.bufferCapacity},
                          {"flash_parameter_bytes", m.flashParameterBytes}};
-  // The emission benchmark (bench/mcu_conv) counts tnas_learn only for its
-  // own fixed model, not for this one.
-  o["instructions_per_update"] = nullptr;
-  o["instructions_note"] = "not measured";
+  // Instructions of one tnas_learn / tnas_predict of this model's cortex-m4
+  // library under QEMU (scripts/learn-cost.sh), or null with the reason.
+  auto cost = scenario.learnCost.perScheme.find(v.name);
+  bool measured = cost != scenario.learnCost.perScheme.end();
+  o["instructions_per_update"] =
+      measured ? llvm::json::Value(cost->second.learn) : nullptr;
+  o["instructions_per_predict"] =
+      measured ? llvm::json::Value(cost->second.predict) : nullptr;
+  o["instructions_note"] = measured ? scenario.learnCost.note
+                           : scenario.learnCost.note.empty()
+                               ? std::string("not measured")
+                               : scenario.learnCost.note;
   o["pre_event_accuracy"] = s.preEvent ? toJson(*s.preEvent) : nullptr;
   o["post_event_accuracy"] = toJson(s.postEvent);
   o["recovery_samples"] = toJson(s.recovery);

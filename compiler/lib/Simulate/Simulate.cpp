@@ -44,8 +44,11 @@ tnas::simulate::selectScenarios(const Spec &spec, llvm::StringRef selector) {
                " (or use a kind: drift, incremental, transfer, or all)");
 }
 
-/// The emitted library's options from the spec, as `tnasc` emits it.
-static EmitOptions baseEmitOptions(const Spec &spec, const ScenarioPlan &plan) {
+/// The emitted library's options from the spec, as `tnasc` emits it: a
+/// `fit` buffer gets the cost model's size (`figures`' buffer_samples), as
+/// in tnasc's library.
+static EmitOptions baseEmitOptions(const Spec &spec, const ScenarioPlan &plan,
+                                   const llvm::json::Object &figures) {
   EmitOptions e;
   e.name = llvm::sys::path::stem(spec.file).str();
   for (char &c : e.name)
@@ -58,6 +61,9 @@ static EmitOptions baseEmitOptions(const Spec &spec, const ScenarioPlan &plan) {
   t.learningRate = inc.updateLearningRate;
   t.epochs = inc.updateEpochs;
   t.bufferCapacity = inc.bufferFit ? -1 : inc.bufferSamples;
+  if (std::optional<int64_t> fit = figures.getInteger("buffer_samples");
+      inc.bufferFit && fit && *fit > 0)
+    t.bufferCapacity = *fit;
   t.knnK = inc.knnK;
   t.seed = uint32_t(spec.search.seed) | 1u;
   t.extraClasses = plan.totalClasses - plan.initialClasses;
@@ -296,7 +302,7 @@ llvm::Error Simulation::simulateScenario(const ScenarioSpec &scenario,
 
   llvm::SmallString<256> scenarioDir(options.outDir);
   llvm::sys::path::append(scenarioDir, "simulate", scenario.name);
-  EmitOptions emit = baseEmitOptions(spec, plan);
+  EmitOptions emit = baseEmitOptions(spec, plan, (*model)->figures);
   std::vector<HostBinary> binaries;
   for (const SchemeVariant &variant : schemes) {
     if (interrupted())
@@ -312,6 +318,15 @@ llvm::Error Simulation::simulateScenario(const ScenarioSpec &scenario,
     result.schemes.push_back({variant, binary->memory, {}});
     binaries.push_back(std::move(*binary));
   }
+  if (interrupted())
+    return interruptedError();
+  llvm::SmallString<256> deviceDir(scenarioDir);
+  llvm::sys::path::append(deviceDir, "cortex-m4");
+  auto cost = measureLearnCost(*module, emit, deviceDir,
+                               options.learnCost, log);
+  if (!cost)
+    return cost.takeError();
+  result.learnCost = std::move(*cost);
 
   int64_t every = std::max<int64_t>(
       1, scenario.streamSamples / std::max<int64_t>(1, options.checkpoints));

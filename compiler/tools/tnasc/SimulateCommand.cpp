@@ -54,6 +54,18 @@ static cl::opt<bool> quick("quick",
                            cl::init(false), cl::sub(simulateCommand));
 static cl::opt<unsigned> threads("j", cl::desc("Threads for training"),
                                  cl::init(2), cl::sub(simulateCommand));
+static cl::opt<std::string> learnCost(
+    "learn-cost",
+    cl::desc("auto: count the instructions of tnas_learn / tnas_predict of "
+             "the model's cortex-m4 library per scheme under QEMU "
+             "(scripts/learn-cost.sh) when arm-none-eabi-g++ and "
+             "qemu-system-arm are on PATH; off: do not"),
+    cl::value_desc("auto|off"), cl::init("auto"), cl::sub(simulateCommand));
+static cl::opt<std::string> learnCostWrapper(
+    "learn-cost-wrapper",
+    cl::desc("A command that runs the instruction count (e.g. 'flock "
+             "/tmp/lock' so that it does not overlap other measurements)"),
+    cl::value_desc("command"), cl::init(""), cl::sub(simulateCommand));
 static cl::list<std::string>
     includeDirs("I", cl::desc("Directory searched for imports"),
                 cl::value_desc("dir"), cl::Prefix, cl::sub(simulateCommand));
@@ -71,6 +83,8 @@ int tnasc::runSimulateCommand(std::atomic<bool> &interrupted) {
     return fail("--repeat must be at least 1");
   if (testSamples < 1)
     return fail("--test-samples must be at least 1");
+  if (learnCost != "auto" && learnCost != "off")
+    return fail("--learn-cost must be auto or off, not '" + learnCost + "'");
 
   tnas::DiagnosticEngine diags(&llvm::errs(), 20);
   tnas::LoadOptions load;
@@ -93,6 +107,8 @@ int tnasc::runSimulateCommand(std::atomic<bool> &interrupted) {
   options.testSamples = testSamples;
   options.quick = quick;
   options.threads = std::max(1u, unsigned(threads));
+  options.learnCost.enabled = learnCost == "auto";
+  options.learnCost.wrapper = learnCostWrapper;
   options.interrupt = &interrupted;
   options.logIsTerminal = llvm::sys::Process::StandardErrIsDisplayed();
   if (llvm::Error e = tnas::simulate::runSimulation(*spec, options))

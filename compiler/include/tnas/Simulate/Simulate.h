@@ -15,6 +15,7 @@
 
 #include "tnas/Frontend/Spec.h"
 #include "tnas/Simulate/HostBuild.h"
+#include "tnas/Simulate/LearnCost.h"
 #include "tnas/Simulate/Scenario.h"
 
 #include "llvm/Support/Error.h"
@@ -37,6 +38,8 @@ struct SimulateOptions {
   int64_t testSamples = 1000;    ///< per test set and checkpoint
   int64_t checkpoints = 10;      ///< test-set checkpoints per stream
   bool quick = false;            ///< the search's and final training's --quick
+  /// Instructions per update: the cortex-m4 library under QEMU.
+  LearnCostOptions learnCost;
   unsigned threads = 2;
   const std::atomic<bool> *interrupt = nullptr;
   llvm::raw_ostream *log = &llvm::errs();
@@ -55,6 +58,7 @@ struct ScenarioResult {
   std::vector<std::string> testSets;
   int64_t window = 0;
   std::vector<SchemeResult> schemes;
+  LearnCostResult learnCost; ///< per scheme, or why not measured
 };
 
 /// The scenarios `selector` names; an error lists the spec's scenarios.
