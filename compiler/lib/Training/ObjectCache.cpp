@@ -1,5 +1,6 @@
 //===- ObjectCache.cpp - compiled training steps cached on disk -----------===//
 #include "ObjectCache.h"
+#include "StepBuffers.h"
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/IR/OperationSupport.h"
@@ -76,6 +77,10 @@ tnas::training::loadCachedObject(StringRef path) {
   if (!process)
     return process.takeError();
   main.addGenerator(std::move(*process));
+  if (Error err = main.define(orc::absoluteSymbols(stepBufferSymbols(
+          orc::MangleAndInterner((*jit)->getExecutionSession(),
+                                 (*jit)->getDataLayout())))))
+    return std::move(err);
   if (Error err = (*jit)->addObjectFile(std::move(*buffer)))
     return std::move(err);
   return std::move(*jit);

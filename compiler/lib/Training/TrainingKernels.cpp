@@ -3,6 +3,7 @@
 
 #include "ConvVectorization.h"
 #include "ObjectCache.h"
+#include "StepBuffers.h"
 
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
@@ -112,7 +113,11 @@ llvm::Error tnas::lowerTrainingModuleToLLVM(ModuleOp module) {
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createConvertVectorToLLVMPass());
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  // Temporaries go through StepBuffers' per-thread cache rather than malloc
+  // (page faults every step otherwise, see StepBuffers.h).
+  FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;
+  memrefToLLVM.useGenericFunctions = true;
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
@@ -125,7 +130,10 @@ llvm::Error tnas::lowerTrainingModuleToLLVM(ModuleOp module) {
   return llvm::Error::success();
 }
 
-TrainingKernels::~TrainingKernels() = default;
+TrainingKernels::~TrainingKernels() {
+  // The calling thread's cached temporaries are sized for this network.
+  training::releaseStepBuffers();
+}
 
 llvm::Expected<std::unique_ptr<TrainingKernels>>
 TrainingKernels::compile(const Network &net, const TrainingStepConfig &config) {
@@ -206,6 +214,7 @@ TrainingKernels::compile(const Network &net, const TrainingStepConfig &config) {
       return engine.takeError();
     timings.translate = lap() - timings.llvmOpt;
     k->engine_ = std::move(*engine);
+    k->engine_->registerSymbols(training::stepBufferSymbols);
     // The first lookup materializes the module: code generation.
     if (llvm::Error err = k->lookupEntryPoints())
       return std::move(err);

@@ -141,6 +141,35 @@ TEST(Trainer, FusedStepEqualsSplitStep) {
     ASSERT_NEAR(r1[i], r2[i], 1e-6f) << i;
 }
 
+// The step's temporaries come from a per-thread cache: after one step the
+// cache holds them, a second step of the same network takes every block from
+// it and gives it back (no growth), and destroying the kernels empties it.
+TEST(Trainer, StepReusesItsTemporaries) {
+  TrainingStepConfig cfg;
+  cfg.batch = 8;
+  cfg.optLevel = 1;
+  auto k = TrainingKernels::compile(smallNet(4), cfg);
+  ASSERT_TRUE(bool(k)) << llvm::toString(k.takeError());
+  const ParameterLayout &l = (*k)->layout();
+  std::vector<float> p(l.numParams, 0.01f), s(l.stateSize, 0.f),
+      r(l.numBuffers, 1.f), x(8 * 256, 0.5f);
+  std::vector<int32_t> labels = {0, 1, 2, 3, 3, 2, 1, 0};
+  int32_t ctrl[4] = {1, 0, 0, 0};
+  float hyper[8] = {1e-2f, 0.9f, 0.999f, 1e-8f, 10.f, 1000.f, 0.f, 0.f};
+  float m[2];
+  size_t before = cachedStepBufferBytes();
+  (*k)->trainStep(p.data(), s.data(), r.data(), x.data(), labels.data(), ctrl,
+                  hyper, m);
+  size_t afterOne = cachedStepBufferBytes();
+  // At least the padded input of the first conv: 8 x 18 x 18 floats.
+  EXPECT_GE(afterOne, before + 8 * 18 * 18 * sizeof(float));
+  (*k)->trainStep(p.data(), s.data(), r.data(), x.data(), labels.data(), ctrl,
+                  hyper, m);
+  EXPECT_EQ(cachedStepBufferBytes(), afterOne);
+  k->reset();
+  EXPECT_EQ(cachedStepBufferBytes(), 0u);
+}
+
 // A diverging learning rate stops training with a reason instead of
 // producing NaN weights silently.
 TEST(Trainer, StopsOnNonFiniteLoss) {

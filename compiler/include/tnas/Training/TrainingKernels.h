@@ -14,6 +14,7 @@
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 
@@ -34,6 +35,12 @@ namespace tnas {
 /// TNAS_TRAINING_TIMING set, every pass manager prints its pass timings
 /// (as -mlir-timing) on stderr.
 llvm::Error lowerTrainingModuleToLLVM(mlir::ModuleOp module);
+
+/// Bytes of freed temporaries of compiled steps that the calling thread keeps
+/// for its next step (the step allocates through a per-thread cache rather
+/// than malloc, see lib/Training/StepBuffers.h); destroying a
+/// TrainingKernels empties the calling thread's cache.
+size_t cachedStepBufferBytes();
 
 /// Where the compile time of one training module goes (seconds, wall).
 struct CompileTimings {
