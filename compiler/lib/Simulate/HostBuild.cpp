@@ -44,8 +44,10 @@ tnas::simulate::parseSchemes(llvm::StringRef list) {
     llvm::StringRef name = raw.trim();
     bool found = false;
     for (const SchemeVariant &v : all)
+      // `tybox` / `knn` name a family; `tinyol` is one variant, not also
+      // the static build that shares its trainer.
       if (name == "all" || v.name == name ||
-          (v.name != v.scheme && name == v.scheme)) {
+          (v.learns && v.name != v.scheme && name == v.scheme)) {
         add(v);
         found = true;
       }

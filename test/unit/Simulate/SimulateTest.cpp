@@ -66,6 +66,10 @@ TEST(SimulateSchemes, FamiliesExpandAndUnknownNamesAreListed) {
   EXPECT_FALSE((*tybox)[0].learns);
   EXPECT_EQ((*tybox)[3].name, "tybox-misclassified");
   EXPECT_EQ(parseSchemes("all")->size(), allSchemes().size());
+  auto tinyol = parseSchemes("tinyol");
+  ASSERT_TRUE(bool(tinyol));
+  ASSERT_EQ(tinyol->size(), 1u);
+  EXPECT_TRUE((*tinyol)[0].learns);
   auto bad = parseSchemes("knn,sgd");
   ASSERT_FALSE(bool(bad));
   std::string msg = llvm::toString(bad.takeError());
