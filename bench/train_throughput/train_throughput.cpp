@@ -62,6 +62,11 @@ static cl::opt<bool> allEntryPoints(
     "all-entry-points",
     cl::desc("compile the fused and the split step whatever the thread "
              "count (the compile time before StepEntryPoints::ForThreads)"));
+static cl::opt<bool> parallelCompile(
+    "parallel-compile",
+    cl::desc("optimise and generate the step's parts on two threads at once "
+             "(=false: one after the other)"),
+    cl::init(TrainingStepConfig().parallelCompile));
 static cl::opt<unsigned> optLevel("opt-level",
                                   cl::desc("LLVM -O level of the JIT (0-3)"),
                                   cl::init(TrainingStepConfig().optLevel));
@@ -190,6 +195,7 @@ int main(int argc, char **argv) {
   opts.step.threads = threads;
   opts.step.useF64 = useF64;
   opts.step.optLevel = optLevel;
+  opts.step.parallelCompile = parallelCompile;
   if (allEntryPoints)
     opts.step.entryPoints = StepEntryPoints::All;
   if (optimizer == "sgd")
@@ -227,9 +233,10 @@ int main(int argc, char **argv) {
     const CompileTimings &c = (*kernels)->compileTimings();
     llvm::outs() << llvm::formatv(
         "compile: params={0} build_s={1:f2} mlir_s={2:f2} translate_s={3:f2} "
-        "llvm_opt_s={4:f2} codegen_s={5:f2} total_s={6:f2} cache_hit={7}\n",
+        "llvm_opt_s={4:f2} codegen_s={5:f2} total_s={6:f2} cache_hit={7} "
+        "parts={8}\n",
         (*kernels)->layout().numParams, c.build, c.mlir, c.translate, c.llvmOpt,
-        c.codegen, (*kernels)->compileSeconds(), c.cacheHit ? 1 : 0);
+        c.codegen, (*kernels)->compileSeconds(), c.cacheHit ? 1 : 0, c.parts);
     return 0;
   }
 

@@ -2,13 +2,13 @@
 #include "ObjectCache.h"
 #include "StepBuffers.h"
 
-#include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/IR/OperationSupport.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
 #include "llvm/ExecutionEngine/Orc/RTDyldObjectLinkingLayer.h"
 #include "llvm/ExecutionEngine/SectionMemoryManager.h"
+#include "llvm/Object/ObjectFile.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -53,12 +53,20 @@ std::string tnas::training::objectCachePath(StringRef dir, StringRef key) {
   return std::string(path);
 }
 
-Expected<std::unique_ptr<orc::LLJIT>>
-tnas::training::loadCachedObject(StringRef path) {
+Expected<std::unique_ptr<MemoryBuffer>>
+tnas::training::readCachedObject(StringRef path) {
   auto buffer = MemoryBuffer::getFile(path);
   if (!buffer)
     return createStringError(buffer.getError(), "cannot read " + path);
-  // The same object layer as ExecutionEngine: RuntimeDyld with section
+  auto object = object::ObjectFile::createObjectFile((*buffer)->getMemBufferRef());
+  if (!object)
+    return object.takeError();
+  return std::move(*buffer);
+}
+
+Expected<std::unique_ptr<orc::LLJIT>> tnas::training::createStepJIT(
+    std::vector<std::unique_ptr<MemoryBuffer>> objects) {
+  // The same object layer as mlir::ExecutionEngine: RuntimeDyld with section
   // memory from the process.
   auto jit =
       orc::LLJITBuilder()
@@ -81,25 +89,32 @@ tnas::training::loadCachedObject(StringRef path) {
           orc::MangleAndInterner((*jit)->getExecutionSession(),
                                  (*jit)->getDataLayout())))))
     return std::move(err);
-  if (Error err = (*jit)->addObjectFile(std::move(*buffer)))
-    return std::move(err);
+  for (auto &object : objects)
+    if (Error err = (*jit)->addObjectFile(std::move(object)))
+      return std::move(err);
   return std::move(*jit);
 }
 
-Error tnas::training::storeObject(mlir::ExecutionEngine &engine,
-                                  StringRef path) {
+Error tnas::training::storeObject(ArrayRef<char> object, StringRef path) {
   StringRef dir = sys::path::parent_path(path);
   if (std::error_code ec = sys::fs::create_directories(dir))
     return createStringError(ec,
                              "cannot create the JIT cache directory " + dir);
   std::string temp =
       (path + ".tmp" + Twine(sys::Process::getProcessId())).str();
-  engine.dumpToObjectFile(temp);
-  uint64_t size = 0;
-  if (sys::fs::file_size(temp, size) || size == 0) {
-    sys::fs::remove(temp);
-    return createStringError(inconvertibleErrorCode(),
-                             "cannot write the JIT cache object " + temp);
+  {
+    std::error_code ec;
+    raw_fd_ostream os(temp, ec);
+    if (ec)
+      return createStringError(ec, "cannot write the JIT cache object " + temp);
+    os.write(object.data(), object.size());
+    os.close();
+    if (os.has_error()) {
+      os.clear_error();
+      sys::fs::remove(temp);
+      return createStringError(inconvertibleErrorCode(),
+                               "cannot write the JIT cache object " + temp);
+    }
   }
   if (std::error_code ec = sys::fs::rename(temp, path)) {
     sys::fs::remove(temp);

@@ -6,8 +6,9 @@
 // lowered module is cached in a directory, keyed by a SHA-256 of what
 // determines it: the LLVM-dialect module text, the -O level, the host CPU
 // and its features, and the LLVM version. A hit loads the object into an
-// ORC LLJIT resolving against the process (libc, libm), as ExecutionEngine
-// does for freshly compiled code.
+// ORC LLJIT resolving against the process (libc, libm), as freshly compiled
+// code is. The step is compiled in parts (ParallelCompile.h); each part is
+// one object file with its own key.
 //
 //===----------------------------------------------------------------------===//
 #ifndef TNAS_LIB_TRAINING_OBJECTCACHE_H
@@ -15,18 +16,17 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ExecutionEngine/Orc/LLJIT.h"
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/Error.h"
+#include "llvm/Support/MemoryBuffer.h"
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace llvm {
 class TargetMachine;
 } // namespace llvm
-
-namespace mlir {
-class ExecutionEngine;
-} // namespace mlir
 
 namespace tnas::training {
 
@@ -42,15 +42,20 @@ std::string objectCacheKey(mlir::ModuleOp lowered, unsigned optLevel,
 /// `<dir>/<key>.o`.
 std::string objectCachePath(llvm::StringRef dir, llvm::StringRef key);
 
-/// Loads a cached object file into a new JIT. Errors: unreadable or corrupt
-/// file, unresolved symbols (the caller then compiles afresh).
-llvm::Expected<std::unique_ptr<llvm::orc::LLJIT>>
-loadCachedObject(llvm::StringRef path);
+/// Reads a cached object file. Errors: unreadable, or not an object file
+/// (the caller then compiles afresh).
+llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
+readCachedObject(llvm::StringRef path);
 
-/// Writes the object code of `engine` (created with enableObjectDump) to
-/// `path` atomically: a temporary file renamed into place, so that
-/// concurrent runs never read a partial object.
-llvm::Error storeObject(mlir::ExecutionEngine &engine, llvm::StringRef path);
+/// Writes `object` to `path` atomically: a temporary file renamed into
+/// place, so that concurrent runs never read a partial object.
+llvm::Error storeObject(llvm::ArrayRef<char> object, llvm::StringRef path);
+
+/// A JIT holding the given object files (compiled or cached): RuntimeDyld
+/// with section memory from the process, symbols resolved in the process
+/// and the step's allocation functions (StepBuffers.h).
+llvm::Expected<std::unique_ptr<llvm::orc::LLJIT>>
+createStepJIT(std::vector<std::unique_ptr<llvm::MemoryBuffer>> objects);
 
 } // namespace tnas::training
 

@@ -3,6 +3,7 @@
 
 #include "ConvVectorization.h"
 #include "ObjectCache.h"
+#include "ParallelCompile.h"
 #include "StepBuffers.h"
 
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
@@ -34,14 +35,14 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
-#include "mlir/ExecutionEngine/ExecutionEngine.h"
-#include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/ExecutionEngine/Orc/LLJIT.h"
+#include "llvm/Support/SmallVectorMemoryBuffer.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/TargetSelect.h"
@@ -50,6 +51,7 @@
 #include <array>
 #include <chrono>
 #include <cstdlib>
+#include <utility>
 
 using namespace mlir;
 using namespace tnas;
@@ -172,59 +174,87 @@ TrainingKernels::compile(const Network &net, const TrainingStepConfig &config) {
   auto tmBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
   if (!tmBuilder)
     return tmBuilder.takeError();
-  // ExecutionEngine ignores jitCodeGenOptLevel when given a TargetMachine:
-  // the level is set here, as clang maps -O to the code generator.
+  // The level is set here, as clang maps -O to the code generator.
   static constexpr llvm::CodeGenOptLevel codegenLevels[] = {
       llvm::CodeGenOptLevel::None, llvm::CodeGenOptLevel::Less,
       llvm::CodeGenOptLevel::Default, llvm::CodeGenOptLevel::Aggressive};
   tmBuilder->setCodeGenOptLevel(codegenLevels[std::min(config.optLevel, 3u)]);
-  auto tm = tmBuilder->createTargetMachine();
-  if (!tm)
-    return tm.takeError();
+  auto keyTm = tmBuilder->createTargetMachine();
+  if (!keyTm)
+    return keyTm.takeError();
 
+  // Each part (ParallelCompile.h) is an object file of its own, cached under
+  // its own key.
+  std::vector<OwningOpRef<ModuleOp>> parts =
+      training::splitEntryPoints(**module);
   std::string cacheDir = training::objectCacheDirectory(config.objectCacheDir);
-  std::string cachePath;
-  if (!cacheDir.empty()) {
-    cachePath = training::objectCachePath(
-        cacheDir, training::objectCacheKey(**module, config.optLevel, **tm));
-    if (llvm::sys::fs::exists(cachePath)) {
-      // A corrupt or stale object is not fatal: compile afresh.
-      if (llvm::Error err = k->loadFromCache(cachePath))
-        llvm::consumeError(std::move(err));
-    }
-  }
+  std::vector<std::string> cachePaths(parts.size());
+  if (!cacheDir.empty())
+    for (size_t i = 0; i < parts.size(); ++i)
+      cachePaths[i] = training::objectCachePath(
+          cacheDir,
+          training::objectCacheKey(*parts[i], config.optLevel, **keyTm));
 
-  if (!k->cachedJit_) {
-    auto optimize = makeOptimizingTransformer(config.optLevel, 0, tm->get());
-    // ExecutionEngine::create runs the optimizer eagerly; time it apart from
-    // the translation. (The option is a function_ref: keep the lambda
-    // alive.)
-    auto timedOptimize = [&](llvm::Module *m) {
-      auto optStart = Clock::now();
-      llvm::Error err = optimize(m);
-      timings.llvmOpt =
-          std::chrono::duration<double>(Clock::now() - optStart).count();
-      return err;
-    };
-    ExecutionEngineOptions options;
-    options.transformer = timedOptimize;
-    options.enableObjectDump = !cachePath.empty();
-    auto engine = ExecutionEngine::create(**module, options, std::move(*tm));
-    if (!engine)
-      return engine.takeError();
-    timings.translate = lap() - timings.llvmOpt;
-    k->engine_ = std::move(*engine);
-    k->engine_->registerSymbols(training::stepBufferSymbols);
-    // The first lookup materializes the module: code generation.
-    if (llvm::Error err = k->lookupEntryPoints())
+  // One attempt with the cache; when cached objects do not link (stale,
+  // unresolvable), a second one compiling everything afresh.
+  for (bool useCache : {true, false}) {
+    std::vector<std::unique_ptr<llvm::MemoryBuffer>> objects(parts.size());
+    std::vector<training::ObjectJob> jobs(parts.size());
+    std::vector<training::ObjectJob *> toCompile;
+    bool anyCached = false;
+    for (size_t i = 0; i < parts.size(); ++i) {
+      if (useCache && !cachePaths[i].empty() &&
+          llvm::sys::fs::exists(cachePaths[i])) {
+        auto cached = training::readCachedObject(cachePaths[i]);
+        if (cached) {
+          objects[i] = std::move(*cached);
+          anyCached = true;
+          continue;
+        }
+        llvm::consumeError(cached.takeError()); // corrupt: compile afresh
+      }
+      if (auto err = training::translatePart(*parts[i], jobs[i]))
+        return std::move(err);
+      toCompile.push_back(&jobs[i]);
+    }
+    if (!useCache && toCompile.empty())
+      break;
+    timings.translate = lap();
+    if (auto err =
+            training::compileObjects(toCompile, *tmBuilder, config.optLevel,
+                                     config.parallelCompile))
       return std::move(err);
-    timings.codegen = lap();
-    // Caching is an optimisation: a read-only directory only costs time.
-    if (!cachePath.empty())
-      llvm::consumeError(training::storeObject(*k->engine_, cachePath));
-  } else {
-    timings.cacheHit = true;
-    timings.codegen = lap();
+    timings.llvmOpt = 0;
+    for (training::ObjectJob *job : toCompile)
+      timings.llvmOpt = std::max(timings.llvmOpt, job->optSeconds);
+    for (size_t i = 0; i < parts.size(); ++i) {
+      if (objects[i])
+        continue;
+      // Caching is an optimisation: a read-only directory only costs time.
+      if (!cachePaths[i].empty())
+        llvm::consumeError(
+            training::storeObject(jobs[i].object, cachePaths[i]));
+      objects[i] = std::make_unique<llvm::SmallVectorMemoryBuffer>(
+          std::move(jobs[i].object), "tnas-training-step-part",
+          /*RequiresNullTerminator=*/false);
+    }
+    auto jit = training::createStepJIT(std::move(objects));
+    llvm::Error linked = jit ? llvm::Error::success() : jit.takeError();
+    if (!linked) {
+      k->jit_ = std::move(*jit);
+      linked = k->lookupEntryPoints();
+    }
+    if (!linked) {
+      timings.cacheHit = toCompile.empty();
+      timings.parts = int(parts.size());
+      // The parallel section's wall time, less the longest -O pipeline.
+      timings.codegen = std::max(0.0, lap() - timings.llvmOpt);
+      break;
+    }
+    k->jit_.reset();
+    if (!anyCached)
+      return std::move(linked);
+    llvm::consumeError(std::move(linked));
   }
   k->timings_ = timings;
   k->compileSeconds_ =
@@ -232,39 +262,21 @@ TrainingKernels::compile(const Network &net, const TrainingStepConfig &config) {
   if (std::getenv("TNAS_TRAINING_TIMING"))
     llvm::errs() << llvm::formatv(
         "training step compile: build {0:f2} s, MLIR lowering {1:f2} s, "
-        "translation {2:f2} s, LLVM opt {3:f2} s, codegen {4:f2} s{5}\n",
+        "translation {2:f2} s, LLVM opt {3:f2} s, codegen {4:f2} s, "
+        "{5} parts{6}\n",
         timings.build, timings.mlir, timings.translate, timings.llvmOpt,
-        timings.codegen, timings.cacheHit ? " (object cache hit)" : "");
+        timings.codegen, parts.size(),
+        timings.cacheHit ? " (object cache hit)" : "");
   return std::move(k);
 }
 
-llvm::Error TrainingKernels::loadFromCache(llvm::StringRef path) {
-  auto jit = training::loadCachedObject(path);
-  if (!jit)
-    return jit.takeError();
-  cachedJit_ = std::move(*jit);
-  if (llvm::Error err = lookupEntryPoints()) {
-    cachedJit_.reset();
-    return err;
-  }
-  return llvm::Error::success();
-}
-
 llvm::Error TrainingKernels::lookupEntryPoints() {
-  auto find = [&](StringRef name, PackedFn &fn) -> llvm::Error {
-    // ExecutionEngine's packed wrapper of the C interface: `_mlir_` prefix.
-    std::string symbol = ("_mlir__mlir_ciface_" + name).str();
-    if (cachedJit_) {
-      auto addr = cachedJit_->lookup(symbol);
-      if (!addr)
-        return addr.takeError();
-      fn = addr->toPtr<PackedFn>();
-      return llvm::Error::success();
-    }
-    auto sym = engine_->lookupPacked(("_mlir_ciface_" + name).str());
-    if (!sym)
-      return sym.takeError();
-    fn = *sym;
+  auto find = [&](StringRef name, EntryFn &fn) -> llvm::Error {
+    // The C interface wrapper: every memref argument by descriptor pointer.
+    auto addr = jit_->lookup(("_mlir_ciface_" + name).str());
+    if (!addr)
+      return addr.takeError();
+    fn = addr->toPtr<void *>();
     return llvm::Error::success();
   };
   if (auto err = find("tnas_eval", evalFn_))
@@ -301,22 +313,23 @@ struct Descriptor {
   }
 };
 
-/// Calls a packed `_mlir_ciface_` wrapper with up to 8 memref arguments.
+/// Calls an `_mlir_ciface_` function, whose arguments are pointers to the
+/// memref descriptors.
+template <size_t N, size_t... I>
+void callInterface(void *fn, std::array<Descriptor, N> &descs,
+                   std::index_sequence<I...>) {
+  using Fn = void (*)(decltype((void)I, static_cast<void *>(nullptr))...);
+  reinterpret_cast<Fn>(fn)(static_cast<void *>(&descs[I])...);
+}
 template <size_t N>
-void callPacked(void (*fn)(void **), std::array<Descriptor, N> &descs) {
-  std::array<void *, N> ptrs;
-  std::array<void *, N> args;
-  for (size_t i = 0; i < N; ++i) {
-    ptrs[i] = &descs[i];
-    args[i] = &ptrs[i];
-  }
-  fn(args.data());
+void callInterface(void *fn, std::array<Descriptor, N> &descs) {
+  callInterface(fn, descs, std::make_index_sequence<N>());
 }
 } // namespace
 
 /// Calling an entry point the module was built without is a programming
 /// error of the caller (see StepEntryPoints).
-static void requireEntryPoint(void (*fn)(void **), const char *name) {
+static void requireEntryPoint(void *fn, const char *name) {
   if (!fn)
     llvm::report_fatal_error(llvm::Twine("training kernels: ") + name +
                              " was not compiled (StepEntryPoints)");
@@ -337,7 +350,7 @@ void TrainingKernels::trainStep(void *params, void *state, void *running,
                                  Descriptor(hyper, {8}),
                                  Descriptor(metrics, {2})};
   requireEntryPoint(trainStepFn_, "tnas_train_step");
-  callPacked(trainStepFn_, d);
+  callInterface(trainStepFn_, d);
 }
 
 void TrainingKernels::forwardBackward(const void *params, const void *running,
@@ -355,7 +368,7 @@ void TrainingKernels::forwardBackward(const void *params, const void *running,
                                  Descriptor(batchStats, {layout_.numBuffers}),
                                  Descriptor(metrics, {2})};
   requireEntryPoint(fwdBwdFn_, "tnas_fwd_bwd");
-  callPacked(fwdBwdFn_, d);
+  callInterface(fwdBwdFn_, d);
 }
 
 void TrainingKernels::update(void *params, void *state, void *running,
@@ -370,7 +383,7 @@ void TrainingKernels::update(void *params, void *state, void *running,
       Descriptor(batchStats, {t, layout_.numBuffers}),
       Descriptor(hyper, {8})};
   requireEntryPoint(updateFn_, "tnas_update");
-  callPacked(updateFn_, d);
+  callInterface(updateFn_, d);
 }
 
 void TrainingKernels::evaluate(const void *params, const void *running,
@@ -383,5 +396,5 @@ void TrainingKernels::evaluate(const void *params, const void *running,
                                  Descriptor(x, {n, in.h, in.w, in.c}),
                                  Descriptor(labels, {n}),
                                  Descriptor(metrics, {2})};
-  callPacked(evalFn_, d);
+  callInterface(evalFn_, d);
 }

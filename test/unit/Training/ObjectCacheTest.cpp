@@ -67,6 +67,23 @@ TEST(TrainingKernels, BuildsOnlyTheEntryPointsOfTheThreadCount) {
   EXPECT_TRUE(cfg.hasFusedStep() && cfg.hasSplitStep());
 }
 
+// The parts compiled on two threads and one after the other are the same
+// code: the same step bit for bit.
+TEST(TrainingKernels, ParallelCompileComputesTheSameStep) {
+  TrainingStepConfig cfg;
+  cfg.batch = 8;
+  cfg.threads = 2;
+  cfg.optLevel = 1;
+  auto parallel = TrainingKernels::compile(tinyNet(), cfg);
+  ASSERT_TRUE(bool(parallel)) << llvm::toString(parallel.takeError());
+  cfg.parallelCompile = false;
+  auto sequential = TrainingKernels::compile(tinyNet(), cfg);
+  ASSERT_TRUE(bool(sequential)) << llvm::toString(sequential.takeError());
+  std::vector<float> a = splitStep(**parallel), b = splitStep(**sequential);
+  ASSERT_EQ(a.size(), b.size());
+  EXPECT_EQ(0, std::memcmp(a.data(), b.data(), a.size() * sizeof(float)));
+}
+
 // The second compile of the same network loads the object code written by
 // the first, and the loaded code computes the same update bit for bit.
 TEST(TrainingKernels, ObjectCacheHitComputesTheSameStep) {
@@ -81,6 +98,14 @@ TEST(TrainingKernels, ObjectCacheHitComputesTheSameStep) {
   auto first = TrainingKernels::compile(tinyNet(), cfg);
   ASSERT_TRUE(bool(first)) << llvm::toString(first.takeError());
   EXPECT_FALSE((*first)->compileTimings().cacheHit);
+  EXPECT_EQ((*first)->compileTimings().parts, 2);
+  // One object file per part.
+  int files = 0;
+  std::error_code listError;
+  for (llvm::sys::fs::directory_iterator it(dir, listError), end;
+       it != end && !listError; it.increment(listError))
+    ++files;
+  EXPECT_EQ(files, 2);
   auto second = TrainingKernels::compile(tinyNet(), cfg);
   ASSERT_TRUE(bool(second)) << llvm::toString(second.takeError());
   EXPECT_TRUE((*second)->compileTimings().cacheHit);

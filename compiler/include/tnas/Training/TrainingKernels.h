@@ -1,7 +1,8 @@
 //===- TrainingKernels.h - the JIT-compiled training step -------*- C++ -*-===//
 //
-// Lowers the training module of TrainingStep.h to LLVM, JIT-compiles it with
-// mlir::ExecutionEngine for the host CPU, and calls its functions on plain
+// Lowers the training module of TrainingStep.h to LLVM, compiles it for the
+// host CPU (its parts concurrently, see lib/Training/ParallelCompile.h) and
+// links the objects in an ORC LLJIT; the calls run its functions on plain
 // host buffers (float, or double when the config asks for f64). The calls
 // build memref descriptors on the fly; there is no interpretation per layer.
 //
@@ -23,7 +24,6 @@ class LLJIT;
 } // namespace llvm::orc
 
 namespace mlir {
-class ExecutionEngine;
 class ModuleOp;
 } // namespace mlir
 
@@ -50,6 +50,7 @@ struct CompileTimings {
   double llvmOpt = 0;   ///< LLVM -O passes
   double codegen = 0;   ///< machine code (ORC, at the first lookup)
   bool cacheHit = false; ///< the object code came from the object cache
+  int parts = 0;         ///< object files (parts compiled side by side)
   double total() const { return build + mlir + translate + llvmOpt + codegen; }
 };
 
@@ -91,17 +92,16 @@ public:
 
 private:
   TrainingKernels() = default;
-  using PackedFn = void (*)(void **);
+  using EntryFn = void *; ///< an `_mlir_ciface_` function
   Network net_;
   TrainingStepConfig config_;
   ParameterLayout layout_;
   llvm::Error lookupEntryPoints();
-  llvm::Error loadFromCache(llvm::StringRef path);
 
-  std::unique_ptr<mlir::ExecutionEngine> engine_;
-  std::unique_ptr<llvm::orc::LLJIT> cachedJit_; ///< set on a cache hit
-  PackedFn trainStepFn_ = nullptr, fwdBwdFn_ = nullptr, updateFn_ = nullptr,
-           evalFn_ = nullptr;
+  /// The object files of the step's parts, compiled or from the cache.
+  std::unique_ptr<llvm::orc::LLJIT> jit_;
+  EntryFn trainStepFn_ = nullptr, fwdBwdFn_ = nullptr, updateFn_ = nullptr,
+          evalFn_ = nullptr;
   double compileSeconds_ = 0;
   CompileTimings timings_;
 };

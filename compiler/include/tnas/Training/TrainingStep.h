@@ -65,6 +65,10 @@ struct TrainingStepConfig {
   /// trains as fast as -O3 here and compiles 2-3x faster (docs/training.md).
   unsigned optLevel = 2;
   StepEntryPoints entryPoints = StepEntryPoints::ForThreads;
+  /// Optimise and generate the parts of the step (forward + backward;
+  /// update + evaluation) on two threads at once rather than one after the
+  /// other. Same object code either way.
+  bool parallelCompile = true;
   /// Directory of compiled training steps reused across runs ("": the
   /// TNAS_JIT_CACHE environment variable, or no cache when unset).
   std::string objectCacheDir;
