@@ -224,9 +224,12 @@ TrainingKernels::compile(const Network &net, const TrainingStepConfig &config) {
             training::compileObjects(toCompile, *tmBuilder, config.optLevel,
                                      config.parallelCompile))
       return std::move(err);
+    // Concurrent parts: the longest -O pipeline; otherwise their sum.
     timings.llvmOpt = 0;
     for (training::ObjectJob *job : toCompile)
-      timings.llvmOpt = std::max(timings.llvmOpt, job->optSeconds);
+      timings.llvmOpt = config.parallelCompile
+                            ? std::max(timings.llvmOpt, job->optSeconds)
+                            : timings.llvmOpt + job->optSeconds;
     for (size_t i = 0; i < parts.size(); ++i) {
       if (objects[i])
         continue;
@@ -247,7 +250,7 @@ TrainingKernels::compile(const Network &net, const TrainingStepConfig &config) {
     if (!linked) {
       timings.cacheHit = toCompile.empty();
       timings.parts = int(parts.size());
-      // The parallel section's wall time, less the longest -O pipeline.
+      // The rest of the wall time: code generation and linking.
       timings.codegen = std::max(0.0, lap() - timings.llvmOpt);
       break;
     }
