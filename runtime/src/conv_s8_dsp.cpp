@@ -52,7 +52,7 @@ void fillGroupedColumn(const WindowShape &s, uint32_t zp2, const int8_t *input,
  * of a padded input minus the zero point). */
 void fillColumnByTable(const WindowShape &s, int32_t inputZp,
                        const int8_t *input, int32_t oh, int32_t ow,
-                       int16_t *cols, const int16_t *pos) {
+                       int16_t *cols, const uint8_t *pos) {
   const int32_t ih0 = oh * s.strideH - s.padTop;
   const int32_t iw0 = ow * s.strideW - s.padLeft;
   const int32_t rowElements = s.kernelW * s.inC;
@@ -87,10 +87,11 @@ void fillColumnByTable(const WindowShape &s, int32_t inputZp,
   }
 }
 
-/* The same for large filters with Cin % 4 != 0, computing each position. */
-void fillColumnDirect(const WindowShape &s, int32_t inputZp,
-                      const int8_t *input, int32_t oh, int32_t ow,
-                      int16_t *cols, int32_t column) {
+/* The same for large filters with Cin % 4 != 0, computing each position
+ * (out of line: it is the rare path). */
+__attribute__((noinline)) void
+fillColumnDirect(const WindowShape &s, int32_t inputZp, const int8_t *input,
+                 int32_t oh, int32_t ow, int16_t *cols, int32_t column) {
   const int32_t ih0 = oh * s.strideH - s.padTop;
   const int32_t iw0 = ow * s.strideW - s.padLeft;
   const int32_t k4 = (s.kernelH * s.kernelW * s.inC) & ~3;
@@ -113,17 +114,15 @@ void fillColumnDirect(const WindowShape &s, int32_t inputZp,
  * stack copy of a partly padded row can hold. */
 constexpr int32_t kMaxBlockSpan = 32;
 
-/* Cin == 1 and strideW 1 or 2 (first layers): the four columns of output
- * pixels (oh, ow .. ow+3) of one output row at once, with no position
- * table. For filter tap (kh, kw), the four pixels' inputs are 4 consecutive
- * bytes (stride 1: one LDR; SXTB16 gives pixels 0 and 2, the rotated word
- * 1 and 3) or every second one of 8 (stride 2: SXTB16 of each word gives
- * pixels 0, 1 and 2, 3), so one load serves the four columns. Four taps make
- * a group: PKHBT / PKHTB (packLow, packHigh) pair them per column, one word
- * store per pair. A filter row that is partly outside the input is first
- * copied to `padded` (kernelW + 4 * strideW - 1 bytes, the bytes the loads
- * touch) with the zero point in the outside positions, whose value minus the
- * zero point is 0.
+/* One input channel, stride 1 along W (first layers): the four columns of
+ * output pixels (oh, ow .. ow+3) of one output row at once, with no
+ * position table. For filter tap (kh, kw), the four pixels' inputs are 4
+ * consecutive bytes: one LDR serves the four columns (SXTB16 gives pixels 0
+ * and 2, the rotated word pixels 1 and 3). Four taps make a group: PKHBT /
+ * PKHTB (packLow, packHigh) pair them per column, one word store per pair.
+ * A filter row that is partly outside the input is first copied to `padded`
+ * (kernelW + 3 bytes, the bytes the loads touch) with the zero point in the
+ * outside positions, whose value minus the zero point is 0.
  *
  * The copy is out of line: only the rows at the border need it. */
 __attribute__((noinline)) const int8_t *
@@ -148,125 +147,93 @@ inline const int8_t *cin1Row(const WindowShape &s, int32_t inputZp,
   return cin1PaddedRow(s, inputZp, input, ih, iw0, span, padded);
 }
 
-/* The block's taps in filter order (kh, kw), each as the four pixels'
- * inputs minus the zero point: (pixel 0, pixel 2) and (pixel 1, pixel 3). */
-template <int32_t StrideW> class Cin1Taps {
-public:
-  Cin1Taps(const WindowShape &s, int32_t inputZp, uint32_t zp2,
-           const int8_t *input, int32_t oh, int32_t ow, int8_t *padded)
-      : s(s), input(input), padded(padded), zp2(zp2), inputZp(inputZp),
-        ih0(oh * s.strideH - s.padTop), iw0(ow * StrideW - s.padLeft) {
-    x = cin1Row(s, inputZp, input, ih0, iw0, span(), padded);
-  }
-
-  inline void next(uint32_t &v02, uint32_t &v13) {
-    if (StrideW == 1) {
-      const uint32_t w = dsp::read4(x + kw);
-      v02 = (uint32_t)__sxtb16((int8x4_t)w);
-      v13 = dsp::sxtb16Ror8(w);
-    } else {
-      const uint32_t p01 = (uint32_t)__sxtb16((int8x4_t)dsp::read4(x + kw));
-      const uint32_t p23 = (uint32_t)__sxtb16((int8x4_t)dsp::read4(x + kw + 4));
-      v02 = dsp::packLow(p01, p23);
-      v13 = dsp::packHigh(p01, p23);
-    }
-    v02 = (uint32_t)__ssub16((int16x2_t)v02, (int16x2_t)zp2);
-    v13 = (uint32_t)__ssub16((int16x2_t)v13, (int16x2_t)zp2);
-    if (++kw == s.kernelW) {
-      kw = 0;
-      if (++kh < s.kernelH)
-        x = cin1Row(s, inputZp, input, ih0 + kh, iw0, span(), padded);
-    }
-  }
-
-private:
-  /* Bytes the loads touch per filter row: the pixels' offsets (3 * stride)
-   * and the load width beyond kernelW - 1. */
-  int32_t span() const { return s.kernelW + 4 * StrideW - 1; }
-
-  const WindowShape &s;
-  const int8_t *const input;
-  int8_t *const padded;
-  const uint32_t zp2;
-  const int32_t inputZp, ih0, iw0;
-  const int8_t *x;
-  int32_t kh = 0, kw = 0;
-};
-
-template <int32_t StrideW>
-void fillCin1Block(const WindowShape &s, int32_t inputZp, uint32_t zp2,
-                   const int8_t *input, int32_t oh, int32_t ow, int16_t *cols) {
-  int8_t padded[kMaxBlockSpan];
-  Cin1Taps<StrideW> taps(s, inputZp, zp2, input, oh, ow, padded);
-  const int32_t k = s.kernelH * s.kernelW;
+/* The block's columns for a KH x KW filter known at compile time: the
+ * rows' pointers stay in registers and every tap's load has a constant
+ * offset, so a group of 4 taps is 4 loads, 8 SXTB16 / SSUB16, 8 PKH and 8
+ * word stores. Instantiated for 3x3 only, the usual first layer (each size
+ * or stride is about 700 bytes of code); other one-channel layers take the
+ * position table. */
+template <int32_t KH, int32_t KW>
+void fillCin1BlockFixed(const WindowShape &s, int32_t inputZp, uint32_t zp2,
+                        const int8_t *input, int32_t oh, int32_t ow,
+                        int16_t *cols) {
+  constexpr int32_t kTaps = KH * KW, kSpan = KW + 3;
+  static_assert(kSpan <= kMaxBlockSpan, "a padded row must fit");
+  int8_t padded[KH][kSpan];
+  const int8_t *rows[KH];
+  const int32_t ih0 = oh * s.strideH - s.padTop, iw0 = ow - s.padLeft;
+#pragma GCC unroll 8
+  for (int32_t r = 0; r < KH; ++r)
+    rows[r] = cin1Row(s, inputZp, input, ih0 + r, iw0, kSpan, padded[r]);
+  /* Tap k's inputs minus the zero point: (pixel 0, 2) and (pixel 1, 3). */
+  auto tap = [&](int32_t k, uint32_t &v02, uint32_t &v13) {
+    const uint32_t w = dsp::read4(rows[k / KW] + k % KW);
+    v02 = (uint32_t)__ssub16((int16x2_t)__sxtb16((int8x4_t)w), (int16x2_t)zp2);
+    v13 = (uint32_t)__ssub16((int16x2_t)dsp::sxtb16Ror8(w), (int16x2_t)zp2);
+  };
   int16_t *group = cols;
-  for (int32_t g = k >> 2; g > 0; --g, group += 4 * dsp::kColumns) {
-    uint32_t a02, a13, b02, b13, c02, c13, d02, d13;
-    taps.next(a02, a13);
-    taps.next(b02, b13);
-    taps.next(c02, c13);
-    taps.next(d02, d13);
-    /* Column j's group: taps (a, c) then (b, d) of pixel j (x0 x2 x1 x3). */
-    dsp::write4(group, dsp::packLow(a02, c02));
+#pragma GCC unroll 8
+  for (int32_t k = 0; k + 4 <= kTaps; k += 4) {
+    /* Column j's group: taps (k, k+2) then (k+1, k+3) of pixel j. Taps k
+     * and k+2 first, so that fewer values are live at once. */
+    uint32_t a02, a13, c02, c13;
+    tap(k, a02, a13);
+    tap(k + 2, c02, c13);
+    const uint32_t col0 = dsp::packLow(a02, c02), col1 = dsp::packLow(a13, c13);
+    const uint32_t col2 = dsp::packHigh(a02, c02);
+    const uint32_t col3 = dsp::packHigh(a13, c13);
+    uint32_t b02, b13, d02, d13;
+    tap(k + 1, b02, b13);
+    tap(k + 3, d02, d13);
+    dsp::write4(group, col0);
     dsp::write4(group + 2, dsp::packLow(b02, d02));
-    dsp::write4(group + 4, dsp::packLow(a13, c13));
+    dsp::write4(group + 4, col1);
     dsp::write4(group + 6, dsp::packLow(b13, d13));
-    dsp::write4(group + 8, dsp::packHigh(a02, c02));
+    dsp::write4(group + 8, col2);
     dsp::write4(group + 10, dsp::packHigh(b02, d02));
-    dsp::write4(group + 12, dsp::packHigh(a13, c13));
+    dsp::write4(group + 12, col3);
     dsp::write4(group + 14, dsp::packHigh(b13, d13));
+    group += 4 * dsp::kColumns;
   }
-  /* The K % 4 tail: the four columns' values side by side. */
-  for (int16_t *p = group; p < cols + dsp::kColumns * k; p += 4) {
+#pragma GCC unroll 4
+  for (int32_t k = kTaps & ~3; k < kTaps; ++k) {
     uint32_t v02, v13;
-    taps.next(v02, v13);
-    dsp::write4(p, dsp::packLow(v02, v13));
-    dsp::write4(p + 2, dsp::packHigh(v02, v13));
+    tap(k, v02, v13);
+    dsp::write4(cols + dsp::kColumns * k, dsp::packLow(v02, v13));
+    dsp::write4(cols + dsp::kColumns * k + 2, dsp::packHigh(v02, v13));
   }
 }
 
-} // namespace
+/* One input channel, a 3x3 filter, stride 1 along W (the usual first
+ * layer): blocks of 4 pixels of a row are filled by fillCin1BlockFixed. */
+inline bool cin1Blocks(const WindowShape &s) {
+  return s.inC == 1 && s.kernelH == 3 && s.kernelW == 3 && s.strideW == 1;
+}
 
-void convS8Dsp(const WindowShape &s, const QuantParams &q, const int8_t *input,
-               const int8_t *filter, const int32_t *bias, int8_t *output,
-               int16_t *scratch) {
+/* The layer, block by block: `fillPixel(oh, ow, column)` writes one
+ * pixel's column; with cin1Blocks, whole blocks where 4 pixels of a row
+ * remain. */
+template <typename FillPixel>
+void convBlocks(const WindowShape &s, const QuantParams &q, const int8_t *input,
+                const int8_t *filter, const int32_t *bias, int8_t *output,
+                int16_t *scratch, FillPixel fillPixel) {
   const int32_t k = s.kernelH * s.kernelW * s.inC;
-  const bool grouped = (s.inC & 3) == 0;
-  /* Small filters with Cin % 4 != 0 (first layers): look the interleaved
-   * positions up instead of recomputing them for every pixel. */
-  constexpr int32_t kMaxTable = 64;
-  int16_t table[dsp::kColumns][kMaxTable];
-  const bool useTable = !grouped && k <= kMaxTable;
-  if (useTable)
-    for (int32_t j = 0; j < dsp::kColumns; ++j)
-      for (int32_t i = 0; i < k; ++i)
-        table[j][i] = (int16_t)dsp::interleavedIndex(i, k & ~3, j);
   const uint32_t zp2 = dsp::pairOf(q.inputZp);
   const dsp::BlockMode mode = dsp::blockModeOf(q);
-  /* One input channel, stride 1 or 2 along W: whole blocks from one row. */
-  const bool cin1Blocks = s.inC == 1 && (s.strideW == 1 || s.strideW == 2) &&
-                          s.kernelW + 4 * s.strideW - 1 <= kMaxBlockSpan;
+  const bool blocks = cin1Blocks(s);
   int32_t filled = 0;
   int8_t *blockOut = output;
   for (int32_t oh = 0; oh < s.outH; ++oh) {
     for (int32_t ow = 0; ow < s.outW; ++ow) {
-      if (cin1Blocks && filled == 0 && ow + dsp::kColumns <= s.outW) {
-        if (s.strideW == 1)
-          fillCin1Block<1>(s, q.inputZp, zp2, input, oh, ow, scratch);
-        else
-          fillCin1Block<2>(s, q.inputZp, zp2, input, oh, ow, scratch);
+      if (blocks && filled == 0 && ow + dsp::kColumns <= s.outW) {
+        fillCin1BlockFixed<3, 3>(s, q.inputZp, zp2, input, oh, ow, scratch);
         dsp::matMul4Cols(filter, scratch, k, s.outC, bias, q, blockOut,
                          dsp::kColumns, mode);
         blockOut += dsp::kColumns * s.outC;
         ow += dsp::kColumns - 1;
         continue;
       }
-      if (grouped)
-        fillGroupedColumn(s, zp2, input, oh, ow, scratch, filled);
-      else if (useTable)
-        fillColumnByTable(s, q.inputZp, input, oh, ow, scratch, table[filled]);
-      else
-        fillColumnDirect(s, q.inputZp, input, oh, ow, scratch, filled);
+      fillPixel(oh, ow, filled);
       if (++filled == dsp::kColumns) {
         dsp::matMul4Cols(filter, scratch, k, s.outC, bias, q, blockOut,
                          dsp::kColumns, mode);
@@ -280,6 +247,53 @@ void convS8Dsp(const WindowShape &s, const QuantParams &q, const int8_t *input,
       dsp::clearColumn(scratch, k, j);
     dsp::matMul4Cols(filter, scratch, k, s.outC, bias, q, blockOut, filled,
                      mode);
+  }
+}
+
+/* Small filters with Cin % 4 != 0 (first layers: RGB images, or one
+ * channel and a filter other than 3x3): look the interleaved positions up
+ * instead of recomputing them for every pixel. Out of line, so that only these
+ * layers have the table on the stack: 4 x 64 bytes, as every position of a
+ * block of K <= 64 is below 4 * 64. */
+constexpr int32_t kMaxTable = 64;
+
+__attribute__((noinline)) void
+convByTable(const WindowShape &s, const QuantParams &q, const int8_t *input,
+            const int8_t *filter, const int32_t *bias, int8_t *output,
+            int16_t *scratch) {
+  const int32_t k = s.kernelH * s.kernelW * s.inC;
+  uint8_t table[dsp::kColumns][kMaxTable];
+  for (int32_t j = 0; j < dsp::kColumns; ++j)
+    for (int32_t i = 0; i < k; ++i)
+      table[j][i] = (uint8_t)dsp::interleavedIndex(i, k & ~3, j);
+  convBlocks(s, q, input, filter, bias, output, scratch,
+             [&](int32_t oh, int32_t ow, int32_t column) {
+               fillColumnByTable(s, q.inputZp, input, oh, ow, scratch,
+                                 table[column]);
+             });
+}
+
+} // namespace
+
+void convS8Dsp(const WindowShape &s, const QuantParams &q, const int8_t *input,
+               const int8_t *filter, const int32_t *bias, int8_t *output,
+               int16_t *scratch) {
+  const int32_t k = s.kernelH * s.kernelW * s.inC;
+  if ((s.inC & 3) == 0) {
+    const uint32_t zp2 = dsp::pairOf(q.inputZp);
+    convBlocks(s, q, input, filter, bias, output, scratch,
+               [&](int32_t oh, int32_t ow, int32_t column) {
+                 fillGroupedColumn(s, zp2, input, oh, ow, scratch, column);
+               });
+  } else if (!cin1Blocks(s) && k <= kMaxTable) {
+    convByTable(s, q, input, filter, bias, output, scratch);
+  } else {
+    /* A large filter, or the pixels of a one-channel 3x3 layer that do not
+     * make a block of a row. */
+    convBlocks(s, q, input, filter, bias, output, scratch,
+               [&](int32_t oh, int32_t ow, int32_t column) {
+                 fillColumnDirect(s, q.inputZp, input, oh, ow, scratch, column);
+               });
   }
 }
 

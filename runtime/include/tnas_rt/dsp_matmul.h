@@ -141,10 +141,6 @@ inline uint32_t pairOf(int32_t zp) {
   return ((uint32_t)zp & 0xffffu) | ((uint32_t)zp << 16);
 }
 
-/* Requantized outputs of `outC` channels for the kColumns interleaved
- * columns in `cols` (kColumns * k int16, 4-aligned); the outputs of column
- * j go to out + j * outC. With Full false only column 0 goes there and
- * columns 1..3 of channel f go to spare[3f..3f+2] (see matMul4Cols). */
 /* requantize(acc) + outputZp as applyRequantUnclamped computes it, with
  * SMMLA for its fast path: offset + the high word of acc * multiplier in
  * one instruction (the sum of the high word and the offset cannot
@@ -197,10 +193,16 @@ inline int32_t clampOutput(int32_t v, int32_t lo, int32_t hi) {
   return clampToRange(v, lo, hi);
 }
 
-template <bool Full, bool Sat8>
-inline void matMulBlock(const int8_t *filter, const int16_t *cols, int32_t k,
-                        int32_t outC, const int32_t *bias, const QuantParams &q,
-                        int8_t *out, int8_t *spare) {
+/* Requantized outputs of `outC` channels for the kColumns interleaved
+ * columns in `cols` (kColumns * k int16, 4-aligned); output f of column j
+ * goes to out[j * stride + f]. Out of line and not cloned: conv and
+ * pointwise share one copy of each variant (about 700 bytes each), and the
+ * call costs nothing next to a block's work. */
+template <bool Sat8>
+__attribute__((noinline, noclone)) void
+matMulBlock(const int8_t *filter, const int16_t *cols, int32_t k, int32_t outC,
+            int32_t stride, const int32_t *bias, const QuantParams &q,
+            int8_t *out) {
   const int32_t groups = k >> 2;
   const int16_t *const tail = cols + 4 * kColumns * groups;
   const int32_t tailCount = k & 3;
@@ -235,18 +237,11 @@ inline void matMulBlock(const int8_t *filter, const int16_t *cols, int32_t k,
     const int32_t r1 = clampOutput<Sat8>(requantUnclamped(r, a1, zp), lo, hi);
     const int32_t r2 = clampOutput<Sat8>(requantUnclamped(r, a2, zp), lo, hi);
     const int32_t r3 = clampOutput<Sat8>(requantUnclamped(r, a3, zp), lo, hi);
-    if (Full) {
-      int8_t *const o = out + f, *const o2 = o + 2 * outC;
-      *o = (int8_t)r0;
-      storeByte(o, outC, r1);
-      *o2 = (int8_t)r2;
-      storeByte(o2, outC, r3);
-    } else {
-      out[f] = (int8_t)r0;
-      spare[3 * f] = (int8_t)r1;
-      spare[3 * f + 1] = (int8_t)r2;
-      spare[3 * f + 2] = (int8_t)r3;
-    }
+    int8_t *const o = out + f, *const o2 = o + 2 * stride;
+    *o = (int8_t)r0;
+    storeByte(o, stride, r1);
+    *o2 = (int8_t)r2;
+    storeByte(o2, stride, r3);
   }
 }
 
@@ -259,31 +254,43 @@ inline BlockMode blockModeOf(const QuantParams &q) {
                                              : BlockMode::Generic;
 }
 
-/* matMulBlock for the first `valid` columns. A partial block (the last
- * pixels of a layer) is rare: it runs 16 channels at a time and copies its
- * columns 1..valid-1 from a small stack buffer. */
+/* A partial block (the last pixels of a layer, rare): 16 channels at a
+ * time into a small stack buffer, then the valid columns are copied out.
+ * Out of line, so that its buffer is not in the callers' frames. */
+__attribute__((noinline)) inline void
+matMulPartial(const int8_t *filter, const int16_t *cols, int32_t k,
+              int32_t outC, const int32_t *bias, const QuantParams &q,
+              int8_t *out, int32_t valid, bool sat8) {
+  constexpr int32_t kChunk = 16;
+  int8_t part[kColumns * kChunk];
+  for (int32_t f0 = 0; f0 < outC; f0 += kChunk) {
+    const int32_t n = outC - f0 < kChunk ? outC - f0 : kChunk;
+    QuantParams chunk = q;
+    chunk.multiplier += f0;
+    chunk.shift += f0;
+    if (sat8)
+      matMulBlock<true>(filter + f0 * k, cols, k, n, kChunk, bias + f0, chunk,
+                        part);
+    else
+      matMulBlock<false>(filter + f0 * k, cols, k, n, kChunk, bias + f0, chunk,
+                         part);
+    for (int32_t j = 0; j < valid; ++j)
+      for (int32_t f = 0; f < n; ++f)
+        out[j * outC + f0 + f] = part[j * kChunk + f];
+  }
+}
+
+/* matMulBlock for the first `valid` columns. */
 inline void matMul4Cols(const int8_t *filter, const int16_t *cols, int32_t k,
                         int32_t outC, const int32_t *bias, const QuantParams &q,
                         int8_t *out, int32_t valid, BlockMode mode) {
-  if (valid == kColumns) {
-    if (mode == BlockMode::Saturate8)
-      matMulBlock<true, true>(filter, cols, k, outC, bias, q, out, nullptr);
-    else
-      matMulBlock<true, false>(filter, cols, k, outC, bias, q, out, nullptr);
-    return;
-  }
-  int8_t spare[3 * 16];
-  for (int32_t f0 = 0; f0 < outC; f0 += 16) {
-    const int32_t n = outC - f0 < 16 ? outC - f0 : 16;
-    QuantParams part = q;
-    part.multiplier += f0;
-    part.shift += f0;
-    matMulBlock<false, false>(filter + f0 * k, cols, k, n, bias + f0, part,
-                              out + f0, spare);
-    for (int32_t j = 1; j < valid; ++j)
-      for (int32_t f = 0; f < n; ++f)
-        out[j * outC + f0 + f] = spare[3 * f + j - 1];
-  }
+  const bool sat8 = mode == BlockMode::Saturate8;
+  if (valid != kColumns)
+    matMulPartial(filter, cols, k, outC, bias, q, out, valid, sat8);
+  else if (sat8)
+    matMulBlock<true>(filter, cols, k, outC, outC, bias, q, out);
+  else
+    matMulBlock<false>(filter, cols, k, outC, outC, bias, q, out);
 }
 
 } // namespace dsp

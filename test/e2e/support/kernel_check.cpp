@@ -141,13 +141,23 @@ int main() {
     denseS8(k, m, q, input, filter, bias, output);
     report("dense", i, m);
   }
-  /* One input channel (the DSP path's 4-pixel blocks read straight from
-   * the input rows, or from a zero-point padded copy at the border): wider
-   * rows, strides 1 and 2, kernels up to 5x5, every activation range. */
-  for (int32_t i = 0; i < 30; ++i) {
+  /* One input channel: 3x3 filters with stride 1 take the DSP path's
+   * 4-pixel blocks (read straight from the input rows, or from a zero-point
+   * padded copy at the border), others the position table. Wider rows,
+   * strides 1 and 2, 3x3, 5x5 and random filters, every activation range. */
+  for (int32_t i = 0; i < 45; ++i) {
     WindowShape s = randomWindow(1, channelChoices[uniform(0, 7)], 5);
+    if (i % 3 != 2) {
+      s.kernelH = s.kernelW = i % 3 == 0 ? 3 : 5;
+      s.padTop = uniform(0, s.kernelH - 1);
+      s.padLeft = uniform(0, s.kernelW - 1);
+    }
     s.inW = uniform(1, 24);
+    const int32_t padBottom = uniform(0, s.kernelH - 1);
     const int32_t padRight = uniform(0, s.kernelW - 1);
+    s.outH = s.inH + s.padTop + padBottom < s.kernelH
+                 ? 0
+                 : (s.inH + s.padTop + padBottom - s.kernelH) / s.strideH + 1;
     s.outW = s.inW + s.padLeft + padRight < s.kernelW
                  ? 0
                  : (s.inW + s.padLeft + padRight - s.kernelW) / s.strideW + 1;

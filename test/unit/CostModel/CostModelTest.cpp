@@ -159,7 +159,8 @@ TEST(CostModel, RamAddsClassifierTrainerAndStack) {
   // 100 samples of 32 int8 features + an int32 label, and the trainer.
   EXPECT_EQ(r.trainerBuffer, 100 * (32 + 4) + kTrainerStateBytes);
   EXPECT_EQ(r.stack, kStackAllowanceBytes);
-  int64_t fixed = 7840 + 1320 + 168 + kTrainerStateBytes + 1024;
+  int64_t fixed =
+      7840 + 1320 + 168 + kTrainerStateBytes + kStackAllowanceBytes;
   EXPECT_EQ(r.total(), fixed + 3600);
   // "buffer = fit" under 64 KiB: what is left, per 36-byte sample.
   EXPECT_EQ(trainerSamplesThatFit(*report, 64 * 1024), (65536 - fixed) / 36);
