@@ -56,12 +56,14 @@ int32_t costBufferLabels[kBuffer];
 int8_t costInput[TNAS_INPUT_ELEMENTS];
 
 uint32_t rngState = 12345u;
+#ifndef LEARN_COST_CHECK_DATA
 int8_t nextByte() {
   rngState ^= rngState << 13;
   rngState ^= rngState >> 17;
   rngState ^= rngState << 5;
   return (int8_t)(rngState >> 24);
 }
+#endif
 
 /* Sample i of the stream into costInput; returns its label. */
 int32_t streamSample(int32_t i) {
