@@ -13,6 +13,11 @@ PACKAGES=(
   openmpi-bin libopenmpi-dev
   dataset-fashion-mnist
 )
+# The benchmarks' peer (bench/train_throughput runs PyTorch beside tnasc); never needed by the
+# product or its tests, so only on request: `bash scripts/setup.sh --bench`.
+if [[ "${1:-}" == "--bench" ]]; then
+  PACKAGES+=(python3-torch)
+fi
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

@@ -29,7 +29,7 @@ if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
     peer[$batch]=$(sed -n 's/.*samples_per_s=\([0-9.]*\).*/\1/p' <<<"$line")
   done
 else
-  echo "bench: PyTorch (Debian python3-torch under /usr/bin/python3) is missing: peer skipped"
+  echo "bench: PyTorch (Debian python3-torch under /usr/bin/python3) is missing: peer skipped (bash scripts/setup.sh --bench installs it)"
   peer[64]=""
 fi
 
