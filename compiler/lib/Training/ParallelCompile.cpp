@@ -105,15 +105,18 @@ llvm::Error
 tnas::training::compileObjects(std::vector<ObjectJob *> jobs,
                                const llvm::orc::JITTargetMachineBuilder &target,
                                unsigned optLevel, bool concurrent) {
-  std::vector<std::thread> helpers;
-  for (size_t i = 1; concurrent && i < jobs.size(); ++i)
-    helpers.emplace_back([&, i] { compileOne(*jobs[i], target, optLevel); });
-  for (size_t i = 0; i < (concurrent ? std::min<size_t>(jobs.size(), 1)
-                                     : jobs.size());
-       ++i)
-    compileOne(*jobs[i], target, optLevel);
-  for (std::thread &t : helpers)
-    t.join();
+  if (concurrent && jobs.size() > 1) {
+    // The first part on this thread, every other part on a helper thread.
+    std::vector<std::thread> helpers;
+    for (size_t i = 1; i < jobs.size(); ++i)
+      helpers.emplace_back([&, i] { compileOne(*jobs[i], target, optLevel); });
+    compileOne(*jobs[0], target, optLevel);
+    for (std::thread &t : helpers)
+      t.join();
+  } else {
+    for (ObjectJob *job : jobs)
+      compileOne(*job, target, optLevel);
+  }
   for (ObjectJob *job : jobs)
     if (!job->error.empty())
       return llvm::createStringError(llvm::inconvertibleErrorCode(),
