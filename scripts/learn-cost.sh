@@ -2,7 +2,7 @@
 # Instructions per tnas_learn and per tnas_predict of an emitted library on
 # the emulated Cortex-M4 (QEMU mps2-an386, `-icount shift=0`, the CMSDK timer
 # as in bench/mcu_conv), for every on-device learning scheme of
-# `tnasc simulate`: static, tinyol, tybox-{fifo,reservoir,misclassified},
+# `tnasc simulate`: static, tinyol, tybox-{fifo,reservoir,misclassified,conflict},
 # knn-{passive,active,hybrid}. Writes <out>/device/learn_cost.json:
 #   { "tinyol": {"instructions_per_learn": N, "instructions_per_predict": M},
 #     ... }
@@ -56,7 +56,7 @@ for line in open(sys.argv[1]):
     else:
         rows[m[2]] = row
 names = ["static", "tinyol", "tybox-fifo", "tybox-reservoir",
-         "tybox-misclassified", "knn-passive", "knn-active", "knn-hybrid"]
+         "tybox-misclassified", "tybox-conflict", "knn-passive", "knn-active", "knn-hybrid"]
 missing = [n for n in names if n not in rows]
 if missing or api is None:
     sys.exit("learn-cost: the firmware did not report " +

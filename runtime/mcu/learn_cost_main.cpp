@@ -166,7 +166,8 @@ const char *schemeName(const tnas_rt::TrainerConfig &c) {
   if (c.scheme == Scheme::TyBox)
     return c.policy == BufferPolicy::Fifo        ? "tybox-fifo"
            : c.policy == BufferPolicy::Reservoir ? "tybox-reservoir"
-                                                 : "tybox-misclassified";
+           : c.policy == BufferPolicy::Misclassified ? "tybox-misclassified"
+                                                     : "tybox-conflict";
   return c.adaptation == KnnAdaptation::Passive  ? "knn-passive"
          : c.adaptation == KnnAdaptation::Active ? "knn-active"
                                                  : "knn-hybrid";
@@ -189,6 +190,8 @@ int main() {
       {"tybox-reservoir", Scheme::TyBox, BufferPolicy::Reservoir,
        KnnAdaptation::Passive, true},
       {"tybox-misclassified", Scheme::TyBox, BufferPolicy::Misclassified,
+       KnnAdaptation::Passive, true},
+      {"tybox-conflict", Scheme::TyBox, BufferPolicy::Conflict,
        KnnAdaptation::Passive, true},
       {"knn-passive", Scheme::Knn, BufferPolicy::Fifo, KnnAdaptation::Passive,
        true},

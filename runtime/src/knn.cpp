@@ -4,7 +4,8 @@
 // misclassified sample to it (condensed nearest neighbour, oldest replaced
 // when full); Active adaptation fills it once, then changes it only when
 // the CUSUM test on the error rate fires: the set is then discarded and
-// refilled from the samples that follow. Hybrid does both.
+// refilled from the samples that follow. Hybrid does both. The nearest-
+// neighbour search also serves TyBox's Conflict policy (nearestBuffered).
 //
 //===----------------------------------------------------------------------===//
 #include "tnas_rt/trainer.h"
@@ -18,6 +19,20 @@ static int32_t squaredDistance(const int8_t *a, const int8_t *b, int32_t n) {
     d += diff * diff;
   }
   return d;
+}
+
+int32_t nearestBuffered(const Trainer *t, const int8_t *features) {
+  int32_t nearest = -1, nearestDist = 0;
+  for (int32_t i = 0; i < t->bufferCount; ++i) {
+    const int32_t d = squaredDistance(
+        features, t->memory.bufferFeatures + (size_t)i * t->features,
+        t->features);
+    if (nearest < 0 || d < nearestDist) {
+      nearest = i;
+      nearestDist = d;
+    }
+  }
+  return nearest;
 }
 
 int32_t knnPredict(Trainer *t, const int8_t *features, float *scores) {

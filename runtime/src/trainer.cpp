@@ -22,7 +22,8 @@ static bool validConfig(const TrainerConfig &c, const TrainerMemory &m,
   if (c.scheme == Scheme::TyBox)
     return c.policy == BufferPolicy::Fifo ||
            c.policy == BufferPolicy::Reservoir ||
-           (c.policy == BufferPolicy::Misclassified);
+           c.policy == BufferPolicy::Misclassified ||
+           c.policy == BufferPolicy::Conflict;
   return c.k > 0 && c.cusumWarmup > 0 &&
          (c.adaptation == KnnAdaptation::Passive ||
           c.adaptation == KnnAdaptation::Active ||
@@ -144,17 +145,25 @@ static void tyboxInsert(Trainer *t, const int8_t *features, int32_t label,
   const int32_t cap = t->config.bufferCapacity;
   ++t->seen;
   switch (t->config.policy) {
+  case BufferPolicy::Conflict: {
+    /* Only a full buffer: while it fills, the samples of classes that look
+     * alike would otherwise keep overwriting each other and it would not
+     * grow. */
+    const int32_t nearest =
+        t->bufferCount == cap ? nearestBuffered(t, features) : -1;
+    if (nearest >= 0 && t->memory.bufferLabels[nearest] != label) {
+      storeSample(t, nearest, features, label);
+      return;
+    }
+    break;
+  }
   case BufferPolicy::Misclassified:
     if (!wrong)
       return;
-    [[fallthrough]];
+    break;
   case BufferPolicy::Fifo:
-    storeSample(t, t->bufferNext, features, label);
-    t->bufferNext = (t->bufferNext + 1) % cap;
-    if (t->bufferCount < cap)
-      ++t->bufferCount;
-    return;
-  case BufferPolicy::Reservoir:
+    break;
+  case BufferPolicy::Reservoir: {
     if (t->bufferCount < cap) {
       storeSample(t, t->bufferCount++, features, label);
       return;
@@ -164,6 +173,12 @@ static void tyboxInsert(Trainer *t, const int8_t *features, int32_t label,
       storeSample(t, (int32_t)j, features, label);
     return;
   }
+  }
+  /* Fifo, and what Misclassified / Conflict keep: the oldest slot. */
+  storeSample(t, t->bufferNext, features, label);
+  t->bufferNext = (t->bufferNext + 1) % cap;
+  if (t->bufferCount < cap)
+    ++t->bufferCount;
 }
 
 Status trainerPredict(Trainer *t, const int8_t *features, float *scores,

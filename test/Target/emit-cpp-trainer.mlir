@@ -4,6 +4,9 @@
 // RUN: FileCheck %s --check-prefix=KNN < %t/knn/small_cnn.cpp
 // RUN: tnas-translate --emit-cpp %S/Inputs/small_cnn.mlir -o %t/fit --policy=reservoir --ram=8192
 // RUN: FileCheck %s --check-prefix=FIT < %t/fit/small_cnn.h
+// RUN: tnas-translate --emit-cpp %S/Inputs/small_cnn.mlir -o %t/conflict --scheme=tybox --policy=conflict --buffer=24
+// RUN: FileCheck %s --check-prefix=CONFLICT < %t/conflict/small_cnn.cpp
+// RUN: not tnas-translate --emit-cpp %S/Inputs/small_cnn.mlir -o %t/bad --scheme=tybox --policy=newest 2>&1 | FileCheck %s --check-prefix=BADPOLICY
 
 // TinyOL keeps no buffer.
 // TINYOL: tnas_rt::Scheme::TinyOL, 0.5f, 3, tnas_rt::BufferPolicy::Fifo, 0,
@@ -14,6 +17,10 @@
 // KNN: tnas_rt::Scheme::Knn, {{.*}}, 40,
 // KNN-NEXT: tnas_rt::KnnAdaptation::Active, 5, 20,
 // KNN: int8_t gBufferFeatures[TNAS_BUFFER_CAPACITY * TNAS_FEATURES];
+
+// TyBox whose buffer replaces a contradicted nearest neighbour.
+// CONFLICT: tnas_rt::Scheme::TyBox, {{.*}}, tnas_rt::BufferPolicy::Conflict, 24,
+// BADPOLICY: unknown buffer policy 'newest' (expected fifo, reservoir, misclassified or conflict)
 
 // "fit": 8192 bytes of RAM - 448 arena (with the im2col scratch) - 3 * 9 * 4
 // classifier - 11 * 4 trainer scratch - 4096 stack reserve = 3496 bytes, 12

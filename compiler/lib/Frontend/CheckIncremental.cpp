@@ -49,11 +49,13 @@ static void checkScheme(Checker &c, const Node &v, IncrementalSpec &out) {
     }
     if (a->count("policy"))
       if (auto p =
-              c.choice(*a->at("policy"), {"fifo", "reservoir", "misclassified"},
+              c.choice(*a->at("policy"),
+                       {"fifo", "reservoir", "misclassified", "conflict"},
                        "buffer policy"))
-        out.policy = *p == "fifo"        ? BufferPolicy::Fifo
-                     : *p == "reservoir" ? BufferPolicy::Reservoir
-                                         : BufferPolicy::Misclassified;
+        out.policy = *p == "fifo"            ? BufferPolicy::Fifo
+                     : *p == "reservoir"     ? BufferPolicy::Reservoir
+                     : *p == "misclassified" ? BufferPolicy::Misclassified
+                                             : BufferPolicy::Conflict;
     return;
   }
   out.scheme = Scheme::Knn;

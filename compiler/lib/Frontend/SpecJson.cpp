@@ -163,6 +163,8 @@ const char *tnas::toString(BufferPolicy p) {
     return "reservoir";
   case BufferPolicy::Misclassified:
     return "misclassified";
+  case BufferPolicy::Conflict:
+    return "conflict";
   }
   return "";
 }

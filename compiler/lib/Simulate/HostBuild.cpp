@@ -21,7 +21,8 @@ std::vector<SchemeVariant> tnas::simulate::allSchemes() {
   std::vector<SchemeVariant> v;
   v.push_back({"static", "tinyol", "fifo", "passive", false});
   v.push_back({"tinyol", "tinyol", "fifo", "passive", true});
-  for (const char *policy : {"fifo", "reservoir", "misclassified"})
+  for (const char *policy :
+       {"fifo", "reservoir", "misclassified", "conflict"})
     v.push_back(
         {std::string("tybox-") + policy, "tybox", policy, "passive", true});
   for (const char *adaptation : {"passive", "active", "hybrid"})

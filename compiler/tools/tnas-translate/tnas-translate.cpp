@@ -39,7 +39,7 @@ static cl::opt<std::string> name("name", cl::desc("library name (default: the "
 static cl::opt<std::string> scheme("scheme", cl::desc("tybox | tinyol | knn"),
                                    cl::init("tybox"));
 static cl::opt<std::string>
-    policy("policy", cl::desc("tybox buffer: fifo | reservoir | misclassified"),
+    policy("policy", cl::desc("tybox buffer: fifo | reservoir | misclassified | conflict"),
            cl::init("fifo"));
 static cl::opt<std::string>
     adaptation("adaptation", cl::desc("knn: passive | active | hybrid"),

@@ -37,7 +37,8 @@ static cl::opt<std::string> scenario(
 static cl::opt<std::string> schemes(
     "scheme",
     cl::desc("Comma-separated: static, tinyol, tybox-fifo, tybox-reservoir, "
-             "tybox-misclassified, knn-passive, knn-active, knn-hybrid; tybox "
+             "tybox-misclassified, tybox-conflict, knn-passive, knn-active, "
+             "knn-hybrid; tybox "
              "and knn mean all of theirs (default: all)"),
     cl::value_desc("list"), cl::init("all"), cl::sub(simulateCommand));
 static cl::opt<int>

@@ -9,9 +9,13 @@
  *    b -= lr * delta;
  *  - scheme TinyOL: one update (times `epochs`) on the latest sample only;
  *  - scheme TyBox: a buffer of int8 feature vectors + labels, filled by the
- *    policy Fifo, Reservoir (Algorithm R) or Misclassified (only samples the
- *    classifier got wrong), and `epochs` passes over the buffer per labelled
- *    sample;
+ *    policy Fifo, Reservoir (Algorithm R), Misclassified (only samples the
+ *    classifier got wrong) or Conflict (Fifo, except that once the buffer is
+ *    full, a sample whose nearest buffered neighbour carries another label
+ *    overwrites that neighbour instead of the oldest sample: after a concept
+ *    drift a stale label leaves the buffer when its first contradiction
+ *    arrives, not after a full turn of the buffer),
+ *    and `epochs` passes over the buffer per labelled sample;
  *  - scheme Knn (TML-CD): a k-nearest-neighbour classifier over the buffer
  *    (its knowledge set, squared L2 on the int8 features, exact in int32),
  *    with Passive adaptation (misclassified samples join the set), Active
@@ -50,7 +54,8 @@ enum class Scheme : int32_t { TinyOL = 0, TyBox = 1, Knn = 2 };
 enum class BufferPolicy : int32_t {
   Fifo = 0,
   Reservoir = 1,
-  Misclassified = 2
+  Misclassified = 2,
+  Conflict = 3
 };
 enum class KnnAdaptation : int32_t { Passive = 0, Active = 1, Hybrid = 2 };
 
@@ -142,6 +147,11 @@ void denseSgdStep(Trainer *t, const int8_t *features, int32_t label);
 
 /* Dense classifier probabilities into scores[numClasses]; returns argmax. */
 int32_t denseForward(Trainer *t, const int8_t *features, float *scores);
+
+/* Buffer internals (knn.cpp): the index of the buffered sample nearest to
+ * `features` (squared L2 on the int8 values, exact in int32; the older
+ * lower index on a tie), or -1 for an empty buffer. */
+int32_t nearestBuffered(const Trainer *t, const int8_t *features);
 
 /* Knn internals (knn.cpp). */
 int32_t knnPredict(Trainer *t, const int8_t *features, float *scores);

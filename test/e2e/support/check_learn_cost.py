@@ -7,7 +7,7 @@ import json
 import sys
 
 SCHEMES = ["static", "tinyol", "tybox-fifo", "tybox-reservoir",
-           "tybox-misclassified", "knn-passive", "knn-active", "knn-hybrid"]
+           "tybox-misclassified", "tybox-conflict", "knn-passive", "knn-active", "knn-hybrid"]
 KEYS = ["instructions_per_learn", "instructions_per_predict"]
 
 cost = json.load(open(sys.argv[1]))

@@ -83,6 +83,8 @@ int main() {
                   KnnAdaptation::Passive);
   failures += run("tybox-misclassified", Scheme::TyBox,
                   BufferPolicy::Misclassified, KnnAdaptation::Passive);
+  failures += run("tybox-conflict", Scheme::TyBox, BufferPolicy::Conflict,
+                  KnnAdaptation::Passive);
   failures += run("knn-passive", Scheme::Knn, BufferPolicy::Fifo,
                   KnnAdaptation::Passive);
   failures +=

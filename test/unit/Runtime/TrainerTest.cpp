@@ -1,6 +1,7 @@
 //===- TrainerTest.cpp - the incremental trainer and its saved state -----===//
 #include "tnas_rt/trainer.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <random>
@@ -96,6 +97,7 @@ TEST(Trainer, EverySchemeLearnsASeparableStream) {
       {Scheme::TyBox, BufferPolicy::Fifo, KnnAdaptation::Passive},
       {Scheme::TyBox, BufferPolicy::Reservoir, KnnAdaptation::Passive},
       {Scheme::TyBox, BufferPolicy::Misclassified, KnnAdaptation::Passive},
+      {Scheme::TyBox, BufferPolicy::Conflict, KnnAdaptation::Passive},
       {Scheme::Knn, BufferPolicy::Fifo, KnnAdaptation::Passive},
       {Scheme::Knn, BufferPolicy::Fifo, KnnAdaptation::Active},
       {Scheme::Knn, BufferPolicy::Fifo, KnnAdaptation::Hybrid}};
@@ -143,6 +145,54 @@ TEST(Trainer, BufferPoliciesKeepTheRightSamples) {
   for (int s = 0; s < kCap; ++s)
     early += reservoir.bufferFeatures[s * kFeatures] < 12;
   EXPECT_GT(early, 0);
+}
+
+TEST(Trainer, ConflictPolicyReplacesTheContradictedNeighbour) {
+  std::mt19937 rng(11);
+  Harness conflict(Scheme::TyBox, BufferPolicy::Conflict);
+  conflict.config.epochs = 0;
+  // While the buffer fills it is a FIFO, even where labels disagree.
+  for (int i = 0; i < kCap; ++i) {
+    auto x = sample(rng, i % kClasses);
+    x[kFeatures - 1] = (int8_t)(100 + i); // tag: the insertion order
+    trainerLearn(&conflict.trainer, x.data(), i % kClasses);
+  }
+  ASSERT_EQ(conflict.trainer.bufferCount, kCap);
+  ASSERT_EQ(conflict.trainer.bufferNext, 0);
+  // The labels of classes 0 and 1 swap: a sample that looks like class 0,
+  // now labelled 1, overwrites its nearest neighbour (a class-0 sample
+  // labelled 0), not the oldest slot.
+  // Slot 3's sample (class 0) seen again, a little changed.
+  std::vector<int8_t> swapped(&conflict.bufferFeatures[3 * kFeatures],
+                              &conflict.bufferFeatures[4 * kFeatures]);
+  swapped[1] += 2;
+  const int32_t nearest = nearestBuffered(&conflict.trainer, swapped.data());
+  ASSERT_EQ(nearest, 3);
+  ASSERT_EQ(conflict.bufferLabels[nearest], 0);
+  trainerLearn(&conflict.trainer, swapped.data(), 1);
+  EXPECT_EQ(conflict.bufferLabels[nearest], 1);
+  EXPECT_EQ(conflict.bufferFeatures[nearest * kFeatures], swapped[0]);
+  EXPECT_EQ(conflict.trainer.bufferNext, 0); // the oldest sample stays
+  EXPECT_EQ(conflict.trainer.bufferCount, kCap);
+  // A sample that agrees with its nearest neighbour goes to the oldest slot.
+  auto agreeing = sample(rng, 2);
+  ASSERT_EQ(conflict.bufferLabels[nearestBuffered(&conflict.trainer,
+                                                  agreeing.data())],
+            2);
+  trainerLearn(&conflict.trainer, agreeing.data(), 2);
+  EXPECT_EQ(conflict.trainer.bufferNext, 1);
+  EXPECT_EQ(conflict.bufferLabels[0], 2);
+  // A FIFO overwrites the oldest slot with the swapped sample.
+  Harness fifo(Scheme::TyBox, BufferPolicy::Fifo);
+  fifo.config.epochs = 0;
+  std::mt19937 rng2(11);
+  for (int i = 0; i < kCap; ++i) {
+    auto x = sample(rng2, i % kClasses);
+    trainerLearn(&fifo.trainer, x.data(), i % kClasses);
+  }
+  trainerLearn(&fifo.trainer, swapped.data(), 1);
+  EXPECT_EQ(fifo.bufferLabels[0], 1);
+  EXPECT_EQ(fifo.bufferLabels[nearest], 0); // the stale label stays
 }
 
 TEST(Trainer, CusumDetectsAChangeAndActiveKnnForgets) {

@@ -62,9 +62,10 @@ TEST(SimulateMetrics, MeanAndSampleStd) {
 TEST(SimulateSchemes, FamiliesExpandAndUnknownNamesAreListed) {
   auto tybox = parseSchemes("static,tybox,static");
   ASSERT_TRUE(bool(tybox));
-  ASSERT_EQ(tybox->size(), 4u);
+  ASSERT_EQ(tybox->size(), 5u);
   EXPECT_FALSE((*tybox)[0].learns);
   EXPECT_EQ((*tybox)[3].name, "tybox-misclassified");
+  EXPECT_EQ((*tybox)[4].name, "tybox-conflict");
   EXPECT_EQ(parseSchemes("all")->size(), allSchemes().size());
   auto tinyol = parseSchemes("tinyol");
   ASSERT_TRUE(bool(tinyol));

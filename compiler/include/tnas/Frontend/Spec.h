@@ -212,7 +212,7 @@ struct CompressSpec {
 //===----------------------------------------------------------------------===//
 
 enum class Scheme { Tybox, TinyOl, Knn };
-enum class BufferPolicy { Fifo, Reservoir, Misclassified };
+enum class BufferPolicy { Fifo, Reservoir, Misclassified, Conflict };
 enum class KnnAdaptation { Passive, Active, Hybrid };
 enum class ChangeDetector { None, Cusum, PageHinkley, Adwin };
 

@@ -263,9 +263,11 @@ llvm::Expected<TrainerPlan> planTrainer(const DeviceModel &m,
     plan.policy = "Reservoir";
   else if (t.policy == "misclassified")
     plan.policy = "Misclassified";
+  else if (t.policy == "conflict")
+    plan.policy = "Conflict";
   else
     return bad("unknown buffer policy '" + t.policy +
-               "' (expected fifo, reservoir or misclassified)");
+               "' (expected fifo, reservoir, misclassified or conflict)");
   if (t.adaptation == "passive")
     plan.adaptation = "Passive";
   else if (t.adaptation == "active")

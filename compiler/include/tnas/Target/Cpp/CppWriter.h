@@ -12,7 +12,7 @@ namespace tnas {
 /// The trainer's storage, decided from the options and the RAM bound.
 struct TrainerPlan {
   std::string scheme;     ///< runtime enumerator: TinyOL | TyBox | Knn
-  std::string policy;     ///< Fifo | Reservoir | Misclassified
+  std::string policy;     ///< Fifo | Reservoir | Misclassified | Conflict
   std::string adaptation; ///< Passive | Active | Hybrid
   int64_t bufferCapacity = 0;
   int64_t maxClasses = 0;

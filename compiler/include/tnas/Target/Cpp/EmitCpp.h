@@ -31,7 +31,7 @@ bool targetHasDsp(TargetCore core);
 /// The on-device learning configuration (the spec's `incremental` section).
 struct TrainerOptions {
   std::string scheme = "tybox"; ///< tybox | tinyol | knn
-  std::string policy = "fifo";  ///< tybox: fifo | reservoir | misclassified
+  std::string policy = "fifo";  ///< tybox: fifo | reservoir | misclassified | conflict
   std::string adaptation = "hybrid"; ///< knn: passive | active | hybrid
   double learningRate = 0.01;
   int64_t epochs = 1;
