@@ -40,6 +40,12 @@ static cl::opt<std::string>
             cl::init("/usr/share/datasets/fashion-mnist"));
 static cl::opt<int64_t> batch("batch", cl::init(64));
 static cl::opt<int64_t> threads("train-threads", cl::init(2));
+static cl::opt<int64_t> microBatch(
+    "micro-batch",
+    cl::desc("with several threads, at most this many samples per "
+             "forward+backward call (batchnorm statistics per micro-batch); "
+             "0: batch / threads"),
+    cl::init(0));
 static cl::opt<int64_t> epochs("epochs", cl::init(1));
 static cl::opt<int64_t> trainLimit("train-samples",
                                    cl::desc("use the first N (0: all)"),
@@ -193,6 +199,7 @@ int main(int argc, char **argv) {
   TrainOptions opts;
   opts.step.batch = batch;
   opts.step.threads = threads;
+  opts.step.microBatch = microBatch;
   opts.step.useF64 = useF64;
   opts.step.optLevel = optLevel;
   opts.step.parallelCompile = parallelCompile;

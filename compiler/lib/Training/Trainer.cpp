@@ -104,9 +104,10 @@ Trainer::create(const Network &net, const TrainOptions &options) {
   t->params_.assign(l.numParams, 0.0f);
   t->state_.assign(l.stateSize, 0.0f);
   t->running_.assign(l.numBuffers, 0.0f);
-  t->grads_.assign(threads * l.numParams, 0.0f);
-  t->batchStats_.assign(threads * l.numBuffers, 0.0f);
-  t->sliceMetrics_.assign(threads * 2, 0.0f);
+  int64_t slices = cfg.numSlices();
+  t->grads_.assign(slices * l.numParams, 0.0f);
+  t->batchStats_.assign(slices * l.numBuffers, 0.0f);
+  t->sliceMetrics_.assign(slices * 2, 0.0f);
   t->batchX_.assign(cfg.batch * t->kernels_->sampleElements(), 0.0f);
   t->batchLabels_.assign(cfg.batch, 0);
   if (threads > 1)
@@ -204,19 +205,26 @@ void Trainer::runStep(const float *x, const int32_t *labels, double lr,
     const ParameterLayout &l = kernels_->layout();
     int64_t slice = kernels_->sliceBatch();
     int64_t elems = kernels_->sampleElements();
+    // Thread t runs the consecutive slices t*k .. t*k+k-1 (k > 1 with
+    // micro-batches); each slice has its own gradient row, so the sum in
+    // tnas_update has the same order whatever thread ran which slice.
+    int64_t perThread = cfg.numSlices() / cfg.threads;
     workers_->run([&](int t) {
-      int32_t ctrl[4] = {seed, int32_t(step_), int32_t(t * slice), 0};
-      kernels_->forwardBackward(
-          params_.data(), running_.data(), x + t * slice * elems,
-          labels + t * slice, ctrl, grads_.data() + t * l.numParams,
-          batchStats_.data() + t * l.numBuffers, sliceMetrics_.data() + 2 * t);
+      for (int64_t j = t * perThread; j < (t + 1) * perThread; ++j) {
+        int32_t ctrl[4] = {seed, int32_t(step_), int32_t(j * slice), 0};
+        kernels_->forwardBackward(
+            params_.data(), running_.data(), x + j * slice * elems,
+            labels + j * slice, ctrl, grads_.data() + j * l.numParams,
+            batchStats_.data() + j * l.numBuffers,
+            sliceMetrics_.data() + 2 * j);
+      }
     });
     kernels_->update(params_.data(), state_.data(), running_.data(),
                      grads_.data(), batchStats_.data(), hyper);
     metrics[0] = metrics[1] = 0.0f;
-    for (int64_t t = 0; t < cfg.threads; ++t) {
-      metrics[0] += sliceMetrics_[2 * t];
-      metrics[1] += sliceMetrics_[2 * t + 1];
+    for (int64_t j = 0; j < cfg.numSlices(); ++j) {
+      metrics[0] += sliceMetrics_[2 * j];
+      metrics[1] += sliceMetrics_[2 * j + 1];
     }
   }
   ++step_;

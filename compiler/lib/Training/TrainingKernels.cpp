@@ -377,7 +377,7 @@ void TrainingKernels::forwardBackward(const void *params, const void *running,
 void TrainingKernels::update(void *params, void *state, void *running,
                              const void *grads, const void *batchStats,
                              const void *hyper) const {
-  int64_t t = config_.threads;
+  int64_t t = config_.numSlices();
   std::array<Descriptor, 6> d = {
       Descriptor(params, {layout_.numParams}),
       Descriptor(state, {layout_.stateSize}),

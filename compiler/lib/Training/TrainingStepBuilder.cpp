@@ -97,7 +97,7 @@ public:
       : ctx(ctx), net(net), config(config), layout(std::move(layout)), b(&ctx),
         loc(FileLineColLoc::get(&ctx, "tnas-training-step", 1, 1)) {
     ft = config.useF64 ? FloatType(b.getF64Type()) : FloatType(b.getF32Type());
-    slice = config.batch / config.threads;
+    slice = config.sliceSamples();
   }
 
   OwningOpRef<ModuleOp> build();
@@ -314,7 +314,7 @@ StepModuleBuilder::emitUpdate(TensorOps &t, Value params, Value state,
 OwningOpRef<ModuleOp> StepModuleBuilder::build() {
   OwningOpRef<ModuleOp> module = ModuleOp::create(loc);
   int64_t np = layout.numParams, nb = layout.numBuffers, ns = layout.stateSize,
-          T = config.threads, N = config.batch;
+          T = config.numSlices(), N = config.batch;
   Type i32 = b.getI32Type();
   TensorOps t(b, loc, ft);
 
@@ -385,6 +385,13 @@ tnas::buildTrainingModule(MLIRContext &ctx, const Network &net,
     return makeError(llvm::formatv("batch {0} does not split evenly across {1} "
                                    "threads",
                                    config.batch, config.threads));
+  if (config.microBatch < 0 ||
+      (config.microBatch > 0 &&
+       (config.batch / config.threads) % config.sliceSamples() != 0))
+    return makeError(llvm::formatv("a thread's {0} samples do not split evenly "
+                                   "into micro-batches of {1}",
+                                   config.batch / config.threads,
+                                   config.microBatch));
   auto shapes = net.inferShapes();
   if (!shapes)
     return shapes.takeError();

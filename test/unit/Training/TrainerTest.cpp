@@ -199,6 +199,44 @@ TEST(Trainer, InterruptStopsBetweenBatches) {
   EXPECT_EQ(r->epochs[0].samplesPerSecond, 0.0);
 }
 
+// Micro-batches: 2 threads running their 16 samples as 2 slices of 8 train
+// exactly like 4 threads of 8 samples (same slices, same gradient rows, same
+// summation order), bit for bit, and unlike 2 threads of 16 (batchnorm
+// statistics per 8 samples instead of 16).
+TEST(Trainer, MicroBatchesAreSlicesOfTheirOwn) {
+  Synthetic s = synthetic();
+  TrainingData train{s.train.images, s.train.labels};
+  auto run = [&](int64_t threads, int64_t micro) {
+    TrainOptions o = options(threads);
+    o.epochs = 1;
+    o.step.microBatch = micro;
+    auto r = trainNetwork(smallNet(4), train, nullptr, o);
+    EXPECT_TRUE(bool(r)) << llvm::toString(r.takeError());
+    return r ? r->weights : TrainedWeights();
+  };
+  TrainedWeights micro = run(2, 8), four = run(4, 0), two = run(2, 0);
+  ASSERT_EQ(micro.params.size(), four.params.size());
+  ASSERT_FALSE(micro.params.empty());
+  EXPECT_EQ(0, std::memcmp(micro.params.data(), four.params.data(),
+                           four.params.size() * sizeof(float)));
+  EXPECT_EQ(0, std::memcmp(micro.running.data(), four.running.data(),
+                           four.running.size() * sizeof(float)));
+  EXPECT_NE(micro.params, two.params);
+  // Same seed, same configuration: same weights.
+  TrainedWeights again = run(2, 8);
+  EXPECT_EQ(0, std::memcmp(micro.params.data(), again.params.data(),
+                           again.params.size() * sizeof(float)));
+}
+
+TEST(Trainer, RejectsUnevenMicroBatches) {
+  TrainOptions o = options(2);
+  o.step.microBatch = 5; // 16 samples per thread
+  auto k = TrainingKernels::compile(smallNet(4), o.step);
+  ASSERT_FALSE(bool(k));
+  EXPECT_NE(llvm::toString(k.takeError()).find("micro-batches of 5"),
+            std::string::npos);
+}
+
 TEST(Trainer, RejectsNetworkWithoutLogits) {
   Network net = smallNet(4);
   net.layers.pop_back(); // ends with dropout over 16 channels

@@ -68,7 +68,7 @@ public:
   const ParameterLayout &layout() const { return layout_; }
   const TrainingStepConfig &config() const { return config_; }
   const Network &network() const { return net_; }
-  int64_t sliceBatch() const { return config_.batch / config_.threads; }
+  int64_t sliceBatch() const { return config_.sliceSamples(); }
   int64_t sampleElements() const {
     return net_.input.h * net_.input.w * net_.input.c;
   }

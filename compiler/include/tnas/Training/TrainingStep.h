@@ -57,6 +57,12 @@ enum class StepEntryPoints {
 struct TrainingStepConfig {
   int64_t batch = 64;  ///< samples per step (all threads together)
   int64_t threads = 1; ///< the batch is split evenly across threads
+  /// With threads > 1: each thread runs its part of the batch as slices of
+  /// at most this many samples (one tnas_fwd_bwd call each, all gradients
+  /// summed by tnas_update), so the per-call working set stays in cache at
+  /// big batches. Batchnorm statistics are then per slice of this size.
+  /// 0: one slice of batch / threads samples per thread.
+  int64_t microBatch = 0;
   OptimizerKind optimizer = OptimizerKind::Adam;
   double bnMomentum = 0.1; ///< running = (1-m) running + m batch
   double bnEpsilon = 1e-5;
@@ -72,6 +78,16 @@ struct TrainingStepConfig {
   /// Directory of compiled training steps reused across runs ("": the
   /// TNAS_JIT_CACHE environment variable, or no cache when unset).
   std::string objectCacheDir;
+
+  /// Samples per tnas_fwd_bwd (and tnas_eval) call.
+  int64_t sliceSamples() const {
+    int64_t perThread = batch / threads;
+    return threads > 1 && microBatch > 0 && microBatch < perThread
+               ? microBatch
+               : perThread;
+  }
+  /// tnas_fwd_bwd calls per step: the gradient rows tnas_update sums.
+  int64_t numSlices() const { return batch / sliceSamples(); }
 
   bool hasFusedStep() const {
     return entryPoints == StepEntryPoints::All || threads == 1;
