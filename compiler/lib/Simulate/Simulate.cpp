@@ -27,9 +27,15 @@ static llvm::Error error(const llvm::Twine &msg) {
 llvm::Expected<std::vector<const ScenarioSpec *>>
 tnas::simulate::selectScenarios(const Spec &spec, llvm::StringRef selector) {
   std::vector<const ScenarioSpec *> chosen;
+  // A scenario's name wins over a kind: `--scenario=drift` is the scenario
+  // named drift when there is one, every drift scenario otherwise.
   for (const ScenarioSpec &s : spec.scenarios)
-    if (selector == "all" || s.name == selector || toString(s.kind) == selector)
+    if (s.name == selector)
       chosen.push_back(&s);
+  if (chosen.empty())
+    for (const ScenarioSpec &s : spec.scenarios)
+      if (selector == "all" || toString(s.kind) == selector)
+        chosen.push_back(&s);
   if (!chosen.empty())
     return chosen;
   std::string names;

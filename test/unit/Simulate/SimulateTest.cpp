@@ -4,6 +4,7 @@
 #include "tnas/Simulate/HostBuild.h"
 #include "tnas/Simulate/Metrics.h"
 #include "tnas/Simulate/Scenario.h"
+#include "tnas/Simulate/Simulate.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"
@@ -57,6 +58,34 @@ TEST(SimulateMetrics, MeanAndSampleStd) {
   EXPECT_NEAR(m.std, 0.2, 1e-12);
   EXPECT_EQ(m.count, 3);
   EXPECT_EQ(meanStd({0.4}).std, 0.0);
+}
+
+TEST(SimulateScenarios, ANameWinsOverAKind) {
+  Spec spec;
+  spec.file = "x.tnas";
+  for (auto [name, kind] :
+       {std::pair{"drift", ScenarioKind::Drift},
+        std::pair{"inverted", ScenarioKind::Drift},
+        std::pair{"late", ScenarioKind::Incremental}}) {
+    spec.scenarios.emplace_back();
+    spec.scenarios.back().name = name;
+    spec.scenarios.back().kind = kind;
+  }
+  auto names = [&](llvm::StringRef selector) {
+    std::string out;
+    auto chosen = selectScenarios(spec, selector);
+    if (!chosen)
+      return "error: " + llvm::toString(chosen.takeError());
+    for (const ScenarioSpec *s : *chosen)
+      out += s->name + " ";
+    return out;
+  };
+  EXPECT_EQ(names("drift"), "drift ");
+  EXPECT_EQ(names("inverted"), "inverted ");
+  EXPECT_EQ(names("incremental"), "late ");
+  EXPECT_EQ(names("all"), "drift inverted late ");
+  EXPECT_NE(names("transfer").find("unknown scenario 'transfer'"),
+            std::string::npos);
 }
 
 TEST(SimulateSchemes, FamiliesExpandAndUnknownNamesAreListed) {
