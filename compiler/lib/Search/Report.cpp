@@ -5,6 +5,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
 #include <cmath>
@@ -295,13 +296,10 @@ llvm::Error tnas::search::writeReport(const ReportInput &in,
   auto write = [&](llvm::StringRef name, llvm::StringRef text) -> llvm::Error {
     llvm::SmallString<256> path(outDir);
     llvm::sys::path::append(path, name);
-    std::error_code ec;
-    llvm::raw_fd_ostream os(path, ec);
-    if (ec)
-      return llvm::createStringError(ec, "cannot write '" + path +
-                                             "': " + ec.message());
-    os << text;
-    return llvm::Error::success();
+    return llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
+      os << text;
+      return llvm::Error::success();
+    });
   };
   std::string jsonText;
   llvm::raw_string_ostream js(jsonText);

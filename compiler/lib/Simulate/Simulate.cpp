@@ -14,6 +14,7 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/xxhash.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <map>
 
@@ -197,15 +198,13 @@ llvm::Error Simulation::writeCached(const ScenarioPlan &plan,
           llvm::sys::fs::create_directories(llvm::sys::path::parent_path(ir)))
     return error("cannot create '" + llvm::sys::path::parent_path(ir) +
                  "': " + ec.message());
+  // Each file through a temporary renamed into place (llvm::writeToOutput):
+  // an interrupted run leaves no half-written cache entry.
   auto write = [](llvm::StringRef path, llvm::StringRef text) -> llvm::Error {
-    std::error_code ec;
-    llvm::raw_fd_ostream os(path, ec);
-    if (!ec)
+    return llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
       os << text;
-    os.close();
-    if (ec || os.has_error())
-      return error("cannot write '" + path + "'");
-    return llvm::Error::success();
+      return llvm::Error::success();
+    });
   };
   // The module first: the .json that names its hash makes it valid.
   if (llvm::Error e = write(ir, model.irText))
@@ -415,12 +414,10 @@ llvm::Error Simulation::run() {
   auto write = [&](llvm::StringRef name, llvm::StringRef text) -> llvm::Error {
     llvm::SmallString<256> path(options.outDir);
     llvm::sys::path::append(path, name);
-    std::error_code ec;
-    llvm::raw_fd_ostream os(path, ec);
-    if (ec)
-      return error("cannot write '" + path + "': " + ec.message());
-    os << text;
-    return llvm::Error::success();
+    return llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
+      os << text;
+      return llvm::Error::success();
+    });
   };
   std::string json;
   llvm::raw_string_ostream jsonOs(json);

@@ -42,14 +42,13 @@ bool targetHasDsp(TargetCore core) {
   return core == TargetCore::CortexM4 || core == TargetCore::CortexM7;
 }
 
+/// Through a temporary file renamed into place: an interrupted run leaves
+/// the previous file or none, never half of one.
 static llvm::Error writeFile(llvm::StringRef path, llvm::StringRef text) {
-  std::error_code ec;
-  llvm::raw_fd_ostream os(path, ec);
-  if (ec)
-    return llvm::createStringError(ec, "error: cannot write '" + path.str() +
-                                           "': " + ec.message());
-  os << text;
-  return llvm::Error::success();
+  return llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
+    os << text;
+    return llvm::Error::success();
+  });
 }
 
 static llvm::Error copyRuntimeFile(llvm::StringRef runtimeDir,
