@@ -5,6 +5,7 @@
 #include "mlir/IR/OperationSupport.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Config/llvm-config.h"
+#include "llvm/ExecutionEngine/JITEventListener.h"
 #include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
 #include "llvm/ExecutionEngine/Orc/RTDyldObjectLinkingLayer.h"
 #include "llvm/ExecutionEngine/SectionMemoryManager.h"
@@ -72,9 +73,17 @@ Expected<std::unique_ptr<orc::LLJIT>> tnas::training::createStepJIT(
       orc::LLJITBuilder()
           .setObjectLinkingLayerCreator([](orc::ExecutionSession &session,
                                            const Triple &) {
-            return std::make_unique<orc::RTDyldObjectLinkingLayer>(session, [] {
-              return std::make_unique<SectionMemoryManager>();
-            });
+            auto layer = std::make_unique<orc::RTDyldObjectLinkingLayer>(
+                session, [] { return std::make_unique<SectionMemoryManager>(); });
+            // TNAS_PERF_JIT=1: a perf jitdump of the step's functions, so
+            // `perf record -k 1` + `perf inject --jit` can name and annotate
+            // them (profiling only; LLVM writes jit-<pid>.dump to
+            // $JITDUMPDIR or ~/.debug/jit).
+            if (std::getenv("TNAS_PERF_JIT"))
+              if (JITEventListener *perf =
+                      JITEventListener::createPerfJITEventListener())
+                layer->registerJITEventListener(*perf);
+            return layer;
           })
           .create();
   if (!jit)
