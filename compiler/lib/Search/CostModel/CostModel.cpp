@@ -93,6 +93,17 @@ std::optional<std::string> int8Kernel(LayerKind kind, bool dsp) {
 }
 
 /// Bytes of kernel scratch a layer needs (the DSP paths' im2col columns).
+/// Whether the DSP conv kernel takes its position-table path for this layer
+/// (runtime/src/conv_s8_dsp.cpp, convByTable: Cin % 4 != 0, a filter of at
+/// most 64 values, not the one-channel 3x3 row-block path), which keeps the
+/// table on the stack.
+bool usesConvTable(const Layer &layer, const Shape &in, bool dsp) {
+  if (!dsp || layer.kind != LayerKind::Conv || in.c % 4 == 0)
+    return false;
+  bool cin1Blocks = in.c == 1 && layer.kernel == 3 && layer.stride == 1;
+  return !cin1Blocks && layer.kernel * layer.kernel * in.c <= 64;
+}
+
 int64_t scratchBytes(const Layer &layer, const Shape &in, bool dsp) {
   if (!dsp)
     return 0;
@@ -208,6 +219,7 @@ tnas::cost::estimateCost(const Network &network, const Device &device,
   int64_t trainedParams = 0, trainedInputs = 0, trainedOutputs = 0;
   int64_t headWidest = 0;
   bool hasHead = false;
+  bool convTable = false;
   double classifierCycles = 0.0;
 
   for (size_t i = 0; i < network.layers.size(); ++i) {
@@ -227,6 +239,7 @@ tnas::cost::estimateCost(const Network &network, const Device &device,
     case LayerKind::Conv:
       cost.macs = out.h * out.w * out.c * k2 * in.c;
       cost.params = k2 * in.c * out.c + out.c;
+      convTable |= cost.int8 && usesConvTable(layer, in, dsp);
       outChannels = out.c;
       op = OpClass::Conv;
       break;
@@ -357,7 +370,8 @@ tnas::cost::estimateCost(const Network &network, const Device &device,
   report.trainerSamples = std::max<int64_t>(options.trainerSamples, 0);
   report.ram.trainerBuffer +=
       report.trainerSamples * (report.featureBytes + kTrainerLabelBytes);
-  report.ram.stack = options.stackBytes;
+  report.ram.stack =
+      options.stackBytes + (convTable ? kStackConvTableBytes : 0);
 
   report.latencyMs = report.cycles / double(device.clockHz) * 1000.0;
   report.trainStepCycles =
