@@ -27,9 +27,11 @@ def Tnas_I32Tensor : StaticShapeTensorOf<[I32]>;
 // Float layers
 //===----------------------------------------------------------------------===//
 
-// `filterLayout` names the filter layout for readers; the verifiers check it.
+// `filterLayout` names the filter layout for readers (kept as a record
+// field so that it is part of the op's record); the verifiers check it.
 class Tnas_ConvLikeOp<string mnemonic, string filterLayout>
     : Tnas_Op<mnemonic, [Pure]> {
+  string tnasFilterLayout = filterLayout;
   let arguments = (ins Tnas_F32Tensor:$input, Tnas_F32Tensor:$filter,
                        Tnas_F32Tensor:$bias,
                        DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pad);
