@@ -268,6 +268,32 @@ TEST(KernelSizeTable, ParsesTheMeasuredFormat) {
             std::string::npos);
 }
 
+TEST(KernelSizeTable, SharedFunctionsAreCountedOnce) {
+  auto table = KernelSizeTable::parse(
+      R"({"cores": {"cortex-m4": {
+          "conv_s8_dsp": {"bytes": 5000, "shared": {"matMul": 1500, "x": 10}},
+          "pointwise_s8_dsp": {"bytes": 2000, "shared": {"matMul": 1500}},
+          "max_pool_s8": {"bytes": 250}}}})",
+      "t.json");
+  ASSERT_TRUE(bool(table)) << llvm::toString(table.takeError());
+  auto both = table->linkedBytes(
+      Core::CortexM4, {"conv_s8_dsp", "max_pool_s8", "pointwise_s8_dsp"});
+  ASSERT_TRUE(bool(both));
+  EXPECT_EQ(*both, 5000 + 250 + 2000 - 1500);
+  auto one = table->linkedBytes(Core::CortexM4, {"pointwise_s8_dsp"});
+  ASSERT_TRUE(bool(one));
+  EXPECT_EQ(*one, 2000);
+  auto missing = table->linkedBytes(Core::CortexM4, {"conv_s8"});
+  EXPECT_FALSE(bool(missing));
+  llvm::consumeError(missing.takeError());
+  auto bad = KernelSizeTable::parse(
+      R"({"cores": {"cortex-m4": {"k": {"bytes": 10, "shared": {"f": 11}}}}})",
+      "b.json");
+  ASSERT_FALSE(bool(bad));
+  EXPECT_NE(llvm::toString(bad.takeError()).find("k.shared"),
+            std::string::npos);
+}
+
 TEST(KernelSizeTable, TheRepositoryTableCoversTheRuntimeKernels) {
   auto table = KernelSizeTable::load(KernelSizeTable::defaultPath());
   ASSERT_TRUE(bool(table)) << llvm::toString(table.takeError());

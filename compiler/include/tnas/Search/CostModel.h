@@ -54,6 +54,9 @@ public:
   /// Reads the JSON table:
   ///   {"cores": {"cortex-m4": {"conv_s8": {"text": 812, "data": 0,
   ///                                        "bytes": 812}, ...}, ...}}
+  /// An entry's optional "shared": {"symbol": bytes} lists its weak (COMDAT)
+  /// functions, which the linker keeps once however many kernels define
+  /// them.
   static llvm::Expected<KernelSizeTable> load(llvm::StringRef path);
   static llvm::Expected<KernelSizeTable> parse(llvm::StringRef json,
                                                llvm::StringRef origin);
@@ -64,13 +67,24 @@ public:
   /// and the missing kernel, and how to regenerate the table.
   llvm::Expected<int64_t> lookup(Core core, llvm::StringRef kernel) const;
 
+  /// The code of a set of kernels as linked together: their sizes, with each
+  /// shared function counted once.
+  llvm::Expected<int64_t> linkedBytes(Core core,
+                                      llvm::ArrayRef<std::string> kernels) const;
+
   void set(Core core, llvm::StringRef kernel, int64_t bytes) {
     sizes[coreName(core)][kernel] = bytes;
+  }
+  void setShared(Core core, llvm::StringRef kernel, llvm::StringRef symbol,
+                 int64_t bytes) {
+    shared[coreName(core)][kernel][symbol] = bytes;
   }
 
 private:
   std::string origin;
   llvm::StringMap<llvm::StringMap<int64_t>> sizes;
+  /// core -> kernel -> weak symbol -> bytes.
+  llvm::StringMap<llvm::StringMap<llvm::StringMap<int64_t>>> shared;
 };
 
 struct CostOptions {

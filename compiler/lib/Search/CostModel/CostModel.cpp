@@ -347,13 +347,11 @@ tnas::cost::estimateCost(const Network &network, const Device &device,
   if (hasClassifier && options.onDeviceTraining)
     kernelNames.insert(options.trainerKernels.begin(),
                        options.trainerKernels.end());
-  for (const std::string &name : kernelNames) {
-    auto bytes = kernels.lookup(device.core, name);
-    if (!bytes)
-      return bytes.takeError();
-    report.flash.code += *bytes;
-    report.kernels.push_back(name);
-  }
+  report.kernels.assign(kernelNames.begin(), kernelNames.end());
+  auto code = kernels.linkedBytes(device.core, report.kernels);
+  if (!code)
+    return code.takeError();
+  report.flash.code += *code;
 
   report.ram.arena = report.memory.plan.arenaSize;
   if (trainedOutputs) {

@@ -1,6 +1,7 @@
 //===- KernelSizeTable.cpp - measured code size of the runtime kernels ----===//
 #include "tnas/Search/CostModel.h"
 
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -83,9 +84,43 @@ llvm::Expected<KernelSizeTable> KernelSizeTable::parse(llvm::StringRef json,
                                                 "\"bytes\"",
                                                 core.str(), kernel.str()));
       table.sizes[core.str()][kernel.str()] = *bytes;
+      if (const llvm::json::Object *weak = fields->getObject("shared"))
+        for (const auto &[symbol, size] : *weak) {
+          std::optional<int64_t> n = size.getAsInteger();
+          if (!n || *n < 0 || *n > *bytes)
+            return tableError(
+                origin, llvm::formatv("cores.{0}.{1}.shared.\"{2}\" needs "
+                                      "an integer from 0 to the kernel's "
+                                      "bytes",
+                                      core.str(), kernel.str(), symbol.str()));
+          table.shared[core.str()][kernel.str()][symbol.str()] = *n;
+        }
     }
   }
   return table;
+}
+
+llvm::Expected<int64_t>
+KernelSizeTable::linkedBytes(Core core,
+                             llvm::ArrayRef<std::string> kernels) const {
+  int64_t total = 0;
+  llvm::StringSet<> counted;
+  auto coreShared = shared.find(coreName(core));
+  for (const std::string &kernel : kernels) {
+    llvm::Expected<int64_t> bytes = lookup(core, kernel);
+    if (!bytes)
+      return bytes.takeError();
+    total += *bytes;
+    if (coreShared == shared.end())
+      continue;
+    auto weak = coreShared->second.find(kernel);
+    if (weak == coreShared->second.end())
+      continue;
+    for (const auto &symbol : weak->second)
+      if (!counted.insert(symbol.getKey()).second)
+        total -= symbol.getValue(); // already in an earlier kernel
+  }
+  return total;
 }
 
 llvm::Expected<int64_t> KernelSizeTable::lookup(Core core,
