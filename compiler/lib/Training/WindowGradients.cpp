@@ -69,40 +69,72 @@ static BodyFn multiplyAccumulate(TensorOps &t) {
   };
 }
 
+/// The k*k window positions of `xp` in (kh, kw) order, each the strided
+/// slice xp[:, kh + s*i, kw + s*j, :] of the output's shape (a view after
+/// bufferization, no copy). Slices rather than maps d1*s+kh on xp: with
+/// stride 1 the (0, 0) map would be a plain dimension and linalg would take
+/// the loop bounds from xp's (larger) shape.
+static SmallVector<Value> windowPositions(TensorOps &t, const WindowGeometry &g,
+                                          Value xp, ArrayRef<int64_t> out) {
+  SmallVector<Value> positions;
+  int64_t s = g.stride;
+  for (int64_t kh = 0; kh < g.kernel; ++kh)
+    for (int64_t kw = 0; kw < g.kernel; ++kw)
+      positions.push_back(t.slice(xp, {0, kh, kw, 0}, out, {1, s, s, 1}));
+  return positions;
+}
+
 Value training::emitWindowForward(TensorOps &t, const WindowGeometry &g,
                                   Value xp, Value w, Value bias) {
   int64_t n = TensorOps::shapeOf(xp)[0];
   int64_t s = g.stride;
-  auto P = IterType::parallel, R = IterType::reduction;
   if (g.kind == WindowKind::Conv) {
     int64_t f = TensorOps::shapeOf(w)[3];
     Value init = broadcastBias(t, bias, {n, g.outH, g.outW, f});
     return namedConv(t, xp, w, init, s, 1);
   }
-  int64_t c = TensorOps::shapeOf(xp)[3];
-  // (n, oh, ow, kh, kw, c)
-  auto xMap =
-      t.amap(6, {t.d(0), t.d(1) * s + t.d(3), t.d(2) * s + t.d(4), t.d(5)});
-  auto outMap = t.amap(6, {t.d(0), t.d(1), t.d(2), t.d(5)});
-  SmallVector<IterType> iters = {P, P, P, R, R, P};
+  int64_t c = TensorOps::shapeOf(xp)[3], k = g.kernel;
+  // One parallel generic over (n, oh, ow, c) with the k*k window positions
+  // as k*k operands, summed in (kh, kw) order in the body: a reduction over
+  // (kh, kw) nested outside the channels read and wrote the output through
+  // memory at every position, scalar (see emitMaxPoolForward).
+  SmallVector<int64_t> out = {n, g.outH, g.outW, c};
+  auto id = t.b.getMultiDimIdentityMap(4);
+  SmallVector<Value> inputs = windowPositions(t, g, xp, out);
+  SmallVector<AffineMap> maps(inputs.size(), id);
+  SmallVector<IterType> iters(4, IterType::parallel);
   if (g.kind == WindowKind::Depthwise) {
-    Value init = broadcastBias(t, bias, {n, g.outH, g.outW, c});
-    return t.generic({xp, w}, {init},
-                     {xMap, t.amap(6, {t.d(3), t.d(4), t.d(5)}), outMap}, iters,
-                     multiplyAccumulate(t))[0];
+    // out = bias + sum x*w, the same operations in the same order as the
+    // reduction it replaces.
+    for (int64_t kh = 0; kh < k; ++kh)
+      for (int64_t kw = 0; kw < k; ++kw) {
+        inputs.push_back(w);
+        maps.push_back(t.amap(4, {t.b.getAffineConstantExpr(kh),
+                                  t.b.getAffineConstantExpr(kw), t.d(3)}));
+      }
+    inputs.push_back(bias);
+    maps.push_back(t.amap(4, {t.d(3)}));
+    maps.push_back(id);
+    return t.generic(inputs, {t.empty(out)}, maps, iters,
+                     [&t, k](OpBuilder &ib, Location, ValueRange a) {
+                       int64_t kk = k * k;
+                       Value acc = a[2 * kk];
+                       for (int64_t j = 0; j < kk; ++j)
+                         acc = t.add(ib, acc, t.mul(ib, a[j], a[kk + j]));
+                       return SmallVector<Value>{acc};
+                     })[0];
   }
-  Value window = t.empty({g.kernel, g.kernel});
-  auto winMap = t.amap(6, {t.d(3), t.d(4)});
   if (g.kind == WindowKind::AvgPool) {
-    Value sum = t.generic({xp, window}, {t.filled({n, g.outH, g.outW, c}, 0)},
-                          {xMap, winMap, outMap}, iters,
-                          [&t](OpBuilder &ib, Location, ValueRange a) {
-                            return SmallVector<Value>{t.add(ib, a[2], a[0])};
-                          })[0];
-    double scale = 1.0 / double(g.kernel * g.kernel);
-    return t.map({sum}, [&t, scale](OpBuilder &ib, Location, ValueRange a) {
-      return SmallVector<Value>{t.mul(ib, a[0], t.constant(ib, scale))};
-    });
+    maps.push_back(id);
+    double scale = 1.0 / double(k * k);
+    return t.generic(inputs, {t.empty(out)}, maps, iters,
+                     [&t, k, scale](OpBuilder &ib, Location, ValueRange a) {
+                       Value acc = t.constant(ib, 0.0);
+                       for (int64_t j = 0; j < k * k; ++j)
+                         acc = t.add(ib, acc, a[j]);
+                       return SmallVector<Value>{
+                           t.mul(ib, acc, t.constant(ib, scale))};
+                     })[0];
   }
   llvm_unreachable("max pool goes through emitMaxPoolForward");
 }
@@ -111,23 +143,17 @@ std::pair<Value, Value>
 training::emitMaxPoolForward(TensorOps &t, const WindowGeometry &g, Value xp) {
   SmallVector<int64_t> in = TensorOps::shapeOf(xp);
   SmallVector<int64_t> out = {in[0], g.outH, g.outW, in[3]};
-  int64_t s = g.stride, k = g.kernel;
+  int64_t k = g.kernel;
   Type i32 = t.b.getI32Type();
   // One parallel generic with the k*k window positions as k*k operands
-  // (maps d1*s+kh, d2*s+kw), unrolled in the body in (kh, kw) order. As a
+  // (strided slices of xp), unrolled in the body in (kh, kw) order. As a
   // reduction over (kh, kw) nested outside the channels, the loops read and
   // wrote the max and argmax outputs through memory at every window
   // position, scalar (18 % of tnas_fwd_bwd in perf at slice 16); this way
   // the outputs are written once, without a fill, and the channel loop
   // vectorizes. Same selects in the same order: the first argmax, as before.
-  SmallVector<Value> inputs(size_t(k * k), xp);
-  SmallVector<AffineMap> maps;
-  for (int64_t kh = 0; kh < k; ++kh)
-    for (int64_t kw = 0; kw < k; ++kw)
-      maps.push_back(
-          t.amap(4, {t.d(0), t.d(1) * s + kh, t.d(2) * s + kw, t.d(3)}));
-  maps.push_back(t.b.getMultiDimIdentityMap(4));
-  maps.push_back(t.b.getMultiDimIdentityMap(4));
+  SmallVector<Value> inputs = windowPositions(t, g, xp, out);
+  SmallVector<AffineMap> maps(inputs.size() + 2, t.b.getMultiDimIdentityMap(4));
   auto res = t.generic(
       inputs, {t.empty(out), t.empty(out, i32)}, maps,
       SmallVector<IterType>(4, IterType::parallel),

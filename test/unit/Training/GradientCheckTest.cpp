@@ -119,6 +119,12 @@ INSTANTIATE_TEST_SUITE_P(
         GradCase{"AvgPool",
                  {Layer::conv(2, 3), Layer::avgPool(2, 2), Layer::conv(2, 3),
                   gap, Layer::dense(3)}},
+        // Stride 1: the window position (0, 0) of a forward window op is the
+        // unshifted input (the forward ops take the positions as slices).
+        GradCase{"StrideOneWindows",
+                 {Layer::conv(2, 3), Layer::depthwise(3, 1),
+                  Layer::maxPool(3, 1), Layer::avgPool(2, 1), gap,
+                  Layer::dense(3)}},
         GradCase{"BatchNormSpatial",
                  {Layer::conv(3, 3), bn, relu, gap, Layer::dense(3)}},
         GradCase{"BatchNormFlat",
