@@ -25,6 +25,15 @@ static llvm::Error error(const llvm::Twine &msg) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), msg.str());
 }
 
+/// Through a temporary renamed into place (llvm::writeToOutput): an
+/// interrupted run leaves no half-written cache entry or report.
+static llvm::Error writeTextFile(llvm::StringRef path, llvm::StringRef text) {
+  return llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
+    os << text;
+    return llvm::Error::success();
+  });
+}
+
 llvm::Expected<std::vector<const ScenarioSpec *>>
 tnas::simulate::selectScenarios(const Spec &spec, llvm::StringRef selector) {
   std::vector<const ScenarioSpec *> chosen;
@@ -198,16 +207,8 @@ llvm::Error Simulation::writeCached(const ScenarioPlan &plan,
           llvm::sys::fs::create_directories(llvm::sys::path::parent_path(ir)))
     return error("cannot create '" + llvm::sys::path::parent_path(ir) +
                  "': " + ec.message());
-  // Each file through a temporary renamed into place (llvm::writeToOutput):
-  // an interrupted run leaves no half-written cache entry.
-  auto write = [](llvm::StringRef path, llvm::StringRef text) -> llvm::Error {
-    return llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
-      os << text;
-      return llvm::Error::success();
-    });
-  };
   // The module first: the .json that names its hash makes it valid.
-  if (llvm::Error e = write(ir, model.irText))
+  if (llvm::Error e = writeTextFile(ir, model.irText))
     return e;
   llvm::json::Object meta{
       {"fingerprint", cacheFingerprint(plan)},
@@ -217,7 +218,7 @@ llvm::Error Simulation::writeCached(const ScenarioPlan &plan,
   std::string text;
   llvm::raw_string_ostream os(text);
   os << llvm::formatv("{0:2}", llvm::json::Value(std::move(meta))) << "\n";
-  return write(cachePath(plan, ".json"), text);
+  return writeTextFile(cachePath(plan, ".json"), text);
 }
 
 llvm::Expected<const PretrainedModel *>
@@ -414,10 +415,7 @@ llvm::Error Simulation::run() {
   auto write = [&](llvm::StringRef name, llvm::StringRef text) -> llvm::Error {
     llvm::SmallString<256> path(options.outDir);
     llvm::sys::path::append(path, name);
-    return llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
-      os << text;
-      return llvm::Error::success();
-    });
+    return writeTextFile(path, text);
   };
   std::string json;
   llvm::raw_string_ostream jsonOs(json);
