@@ -5,7 +5,10 @@
  * for each sample, tnas_predict (prequential: the prediction is scored
  * before the label is known), then tnas_learn with the label. A label the
  * model has no output for yet is added with tnas_add_class first. At
- * checkpoints, the held-out test sets are scored with tnas_predict.
+ * checkpoints, the held-out test sets are scored with
+ * tnas_predict_features on their features, extracted once: only the
+ * classifier learns, and before the first checkpoint every test image's
+ * tnas_predict_features is checked against its tnas_predict.
  *
  *   sim LEARN EVERY EVENT STREAM TEST...
  *
@@ -37,6 +40,7 @@ struct SampleSet {
   uint32_t count = 0, elements = 0;
   std::vector<float> inputs;
   std::vector<int32_t> labels;
+  std::vector<int8_t> features; // TNAS_FEATURES per sample, test sets only
 };
 
 [[noreturn]] void fail(const char *what, const char *detail) {
@@ -88,11 +92,34 @@ int32_t predict(const SampleSet &s, uint32_t i) {
   return prediction.label;
 }
 
+/// Extracts the features of every sample of `s` (the extractor's weights
+/// never change) and checks that classifying them predicts as tnas_predict.
+void extractFeatures(SampleSet &s) {
+  s.features.resize(size_t(s.count) * TNAS_FEATURES);
+  int8_t input[TNAS_INPUT_ELEMENTS];
+  for (uint32_t i = 0; i < s.count; ++i) {
+    int8_t *features = &s.features[size_t(i) * TNAS_FEATURES];
+    tnas_quantize_input(&s.inputs[size_t(i) * s.elements], input);
+    if (tnas_extract_features(input, features) != TNAS_OK)
+      fail("tnas_extract_features failed", nullptr);
+    tnas_prediction_t byFeatures;
+    if (tnas_predict_features(features, &byFeatures) != TNAS_OK)
+      fail("tnas_predict_features failed", nullptr);
+    if (byFeatures.label != predict(s, i))
+      fail("tnas_predict_features differs from tnas_predict", nullptr);
+  }
+}
+
 void checkpoint(uint32_t index, const std::vector<SampleSet> &tests) {
   for (size_t t = 0; t < tests.size(); ++t) {
     uint32_t correct = 0;
-    for (uint32_t i = 0; i < tests[t].count; ++i)
-      correct += predict(tests[t], i) == tests[t].labels[i];
+    for (uint32_t i = 0; i < tests[t].count; ++i) {
+      tnas_prediction_t p;
+      if (tnas_predict_features(&tests[t].features[size_t(i) * TNAS_FEATURES],
+                                &p) != TNAS_OK)
+        fail("tnas_predict_features failed", nullptr);
+      correct += p.label == tests[t].labels[i];
+    }
     std::printf("c %u %zu %u %u\n", index, t, correct, tests[t].count);
   }
 }
@@ -115,6 +142,8 @@ int main(int argc, char **argv) {
   std::printf("memory arena=%d state=%d buffer=%d max_classes=%d\n",
               int(TNAS_ARENA_BYTES), int(TNAS_STATE_BYTES),
               int(TNAS_BUFFER_CAPACITY), int(TNAS_MAX_CLASSES));
+  for (SampleSet &t : tests)
+    extractFeatures(t);
   checkpoint(0, tests);
   int8_t input[TNAS_INPUT_ELEMENTS];
   for (uint32_t i = 0; i < stream.count; ++i) {

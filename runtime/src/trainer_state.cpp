@@ -44,6 +44,9 @@ Status trainerSaveState(const Trainer *t, uint32_t modelId, void *blob,
   h.features = (uint32_t)t->features;
   h.numClasses = (uint32_t)t->numClasses;
   h.bufferCount = (uint32_t)count;
+  h.bufferNext = hasBuffer(t) ? (uint32_t)t->bufferNext : 0;
+  h.seen = t->seen;
+  h.rng = t->rng;
   h.payloadBytes = (uint32_t)payload;
   h.checksum = 0;
   uint8_t *out = (uint8_t *)blob + sizeof(StateHeader);
@@ -78,7 +81,13 @@ Status trainerLoadState(Trainer *t, uint32_t modelId, const void *blob,
       h.numClasses > (uint32_t)t->maxClasses ||
       h.numClasses < (uint32_t)t->initialClasses ||
       (hasBuffer(t) && h.bufferCount > (uint32_t)t->config.bufferCapacity) ||
-      (!hasBuffer(t) && h.bufferCount != 0))
+      (!hasBuffer(t) && (h.bufferCount != 0 || h.bufferNext != 0)))
+    return StatusForeignState;
+  /* A buffer still filling writes at its end; a full one anywhere. */
+  if (hasBuffer(t) &&
+      (h.bufferCount < (uint32_t)t->config.bufferCapacity
+           ? h.bufferNext != h.bufferCount
+           : h.bufferNext >= (uint32_t)t->config.bufferCapacity))
     return StatusForeignState;
   const size_t payload =
       payloadBytes(t, (int32_t)h.numClasses, (int32_t)h.bufferCount);
@@ -113,7 +122,9 @@ Status trainerLoadState(Trainer *t, uint32_t modelId, const void *blob,
     memcpy(t->memory.bufferLabels, in, (size_t)h.bufferCount * sizeof(int32_t));
   }
   t->bufferCount = (int32_t)h.bufferCount;
-  t->bufferNext = t->bufferCount % t->config.bufferCapacity;
+  t->bufferNext = (int32_t)h.bufferNext;
+  t->seen = h.seen;
+  t->rng = h.rng;
   t->collecting = t->bufferCount < t->config.bufferCapacity;
   return StatusOk;
 }

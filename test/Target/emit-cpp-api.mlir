@@ -14,8 +14,8 @@
 // CHECK: #define TNAS_NUM_CLASSES 3
 // CHECK: #define TNAS_MAX_CLASSES 5
 // CHECK: #define TNAS_BUFFER_CAPACITY 10
-// 36 header bytes + 5 * 9 floats + 10 * (8 + 4) buffer bytes.
-// CHECK: #define TNAS_STATE_BYTES 336
+// 48 header bytes + 5 * 9 floats + 10 * (8 + 4) buffer bytes.
+// CHECK: #define TNAS_STATE_BYTES 348
 // CHECK: #define TNAS_MODEL_ID 0x{{[0-9a-f]+}}u
 // CHECK: TNAS_ERR_BAD_CHECKSUM = -3,
 // CHECK: } tnas_prediction_t;
@@ -27,12 +27,30 @@
 // CHECK: int32_t tnas_add_class(int32_t *label);
 // CHECK: int32_t tnas_save_state(tnas_state_t *state);
 // CHECK: int32_t tnas_restore_state(const tnas_state_t *state);
+// CHECK: int32_t tnas_extract_features(const int8_t *input, int8_t *features);
+// CHECK: int32_t tnas_predict_features(const int8_t *features,
+// CHECK-NEXT: tnas_prediction_t *prediction);
+// CHECK: int32_t tnas_learn_features(const int8_t *features, int32_t label);
 
-// Bad inputs are refused before anything runs.
+// The input functions are the feature functions after the extractor, so the
+// two cannot disagree.
+// SRC-LABEL: int32_t tnas_predict_features(const int8_t *features,
+// SRC: return tnas_rt::trainerPredict(&gTrainer, features, prediction->scores,
+// SRC-LABEL: int32_t tnas_predict(const int8_t *input, tnas_prediction_t *prediction) {
+// SRC: return tnas_predict_features(runExtractor(input), prediction);
+// SRC-LABEL: int32_t tnas_learn_features(const int8_t *features, int32_t label) {
+// SRC-NEXT: if (!features)
+// SRC-NEXT: return TNAS_ERR_NULL_POINTER;
+// SRC: if (label < 0 || label >= gTrainer.numClasses)
+// SRC-NEXT: return TNAS_ERR_BAD_LABEL;
+// SRC-NEXT: return tnas_rt::trainerLearn(&gTrainer, features, label);
+
+// Bad inputs are refused before anything runs, the extractor included.
 // SRC-LABEL: int32_t tnas_learn(const int8_t *input, int32_t label) {
 // SRC-NEXT: if (!input)
 // SRC-NEXT: return TNAS_ERR_NULL_POINTER;
 // SRC: if (label < 0 || label >= gTrainer.numClasses)
 // SRC-NEXT: return TNAS_ERR_BAD_LABEL;
+// SRC-NEXT: return tnas_learn_features(runExtractor(input), label);
 // SRC-LABEL: int32_t tnas_restore_state(const tnas_state_t *state) {
 // SRC: return tnas_rt::trainerLoadState(&gTrainer, TNAS_MODEL_ID, state->words,

@@ -8,8 +8,8 @@
 // HEADER: #define TNAS_FEATURES 2
 // HEADER: #define TNAS_CLASSIFIER_INPUTS 3
 // HEADER: #define TNAS_NUM_CLASSES 2
-// 36 header bytes + 2 classes * (3 + 1) floats.
-// HEADER: #define TNAS_STATE_BYTES 68
+// 48 header bytes + 2 classes * (3 + 1) floats.
+// HEADER: #define TNAS_STATE_BYTES 80
 
 // CHECK: const float kHead0Weight[6] = {
 // CHECK-NEXT: 1.0f, -1.0f, 2.0f, 0.5f, 0.0f, 3.0f,

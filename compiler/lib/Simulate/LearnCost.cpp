@@ -1,7 +1,9 @@
 //===- LearnCost.cpp - instructions per update on the emulated Cortex-M4 --===//
 #include "tnas/Simulate/LearnCost.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
@@ -58,7 +60,8 @@ static std::string measurementKey(llvm::ArrayRef<std::string> files) {
 }
 
 llvm::Expected<LearnCostResult> tnas::simulate::measureLearnCost(
-    mlir::ModuleOp module, EmitOptions emit, llvm::StringRef dir, const LearnCostOptions &options,
+    mlir::ModuleOp module, EmitOptions emit, llvm::StringRef dir,
+    llvm::ArrayRef<std::string> schemes, const LearnCostOptions &options,
     llvm::raw_ostream &log) {
   LearnCostResult result;
   if (!options.enabled) {
@@ -101,6 +104,7 @@ llvm::Expected<LearnCostResult> tnas::simulate::measureLearnCost(
   llvm::SmallString<256> harness(llvm::sys::path::parent_path(script));
   llvm::sys::path::append(harness, "..", "runtime", "mcu",
                           "learn_cost_main.cpp");
+  std::string schemeList = llvm::join(schemes, ",");
   std::string key = measurementKey(
       {path(emit.name + ".cpp"), path(emit.name + ".h"), script,
        std::string(harness)});
@@ -115,15 +119,21 @@ llvm::Expected<LearnCostResult> tnas::simulate::measureLearnCost(
 
   auto storedKey = llvm::MemoryBuffer::getFile(keyFile);
   if (storedKey && (*storedKey)->getBuffer().trim() == key) {
-    if (auto costs = readLearnCost(json)) {
+    auto costs = readLearnCost(json);
+    auto covers = [&](const std::map<std::string, LearnCost> &priced) {
+      return llvm::all_of(schemes, [&](const std::string &scheme) {
+        return priced.count(scheme) != 0;
+      });
+    };
+    if (costs && covers(*costs)) {
       result.perScheme = std::move(*costs);
       result.note = how;
       log << "simulate: instructions per update from " << json
           << " (same library, not measured again)\n";
       return result;
-    } else {
-      llvm::consumeError(costs.takeError());
     }
+    if (!costs)
+      llvm::consumeError(costs.takeError());
   }
 
   std::vector<std::string> args;
@@ -132,6 +142,8 @@ llvm::Expected<LearnCostResult> tnas::simulate::measureLearnCost(
   for (llvm::StringRef w : wrapper)
     args.push_back(w.str());
   args.insert(args.end(), {*bash, script, dir.str(), emit.name});
+  if (!schemes.empty())
+    args.insert(args.end(), {"--schemes", schemeList});
   auto program = llvm::sys::findProgramByName(args.front());
   if (!program) {
     result.note = "not measured: cannot run '" + args.front() + "'";

@@ -328,7 +328,10 @@ llvm::Error Simulation::simulateScenario(const ScenarioSpec &scenario,
     return interruptedError();
   llvm::SmallString<256> deviceDir(scenarioDir);
   llvm::sys::path::append(deviceDir, "cortex-m4");
-  auto cost = measureLearnCost(*module, emit, deviceDir,
+  std::vector<std::string> schemeNames;
+  for (const SchemeVariant &variant : schemes)
+    schemeNames.push_back(variant.name);
+  auto cost = measureLearnCost(*module, emit, deviceDir, schemeNames,
                                options.learnCost, log);
   if (!cost)
     return cost.takeError();

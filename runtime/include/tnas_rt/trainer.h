@@ -166,7 +166,7 @@ void knnLearn(Trainer *t, const int8_t *features, int32_t label,
  * (the emitter hashes its name and shapes).
  *-------------------------------------------------------------------------*/
 constexpr uint32_t kStateMagic = 0x53414e54u; /* "TNAS" */
-constexpr uint32_t kStateVersion = 1;
+constexpr uint32_t kStateVersion = 2;
 
 struct StateHeader {
   uint32_t magic;
@@ -176,9 +176,16 @@ struct StateHeader {
   uint32_t features;
   uint32_t numClasses;
   uint32_t bufferCount;
+  /* Where the buffer policies were, so that a restored trainer goes on as
+   * the saved one would have: the FIFO's oldest slot, the samples seen
+   * (reservoir odds) and the random state. */
+  uint32_t bufferNext;
+  uint32_t seen;
+  uint32_t rng;
   uint32_t payloadBytes;
   uint32_t checksum;
 };
+static_assert(sizeof(StateHeader) == 48, "CppWriter's TNAS_STATE_BYTES");
 
 /* The largest blob the trainer can produce. */
 constexpr size_t trainerStateBytes(int32_t features, int32_t inputs,

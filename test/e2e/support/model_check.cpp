@@ -73,6 +73,14 @@ int main() {
       printf(" %d", (int)features[f]);
     printf("\n");
     printPrediction("predict", i);
+    tnas_prediction_t byInput, byFeatures;
+    memset(&byInput, 0, sizeof(byInput));
+    memset(&byFeatures, 0, sizeof(byFeatures));
+    tnas_predict(input, &byInput);
+    expect(tnas_predict_features(features, &byFeatures) == TNAS_OK,
+           "tnas_predict_features");
+    expect(memcmp(&byInput, &byFeatures, sizeof(byInput)) == 0,
+           "tnas_predict_features differs from tnas_predict");
   }
 
   // Bad inputs: an error code, and the classifier unchanged.
@@ -88,6 +96,13 @@ int main() {
   expect(tnas_predict(input, nullptr) == TNAS_ERR_NULL_POINTER, "null out");
   expect(tnas_predict(nullptr, &after) == TNAS_ERR_NULL_POINTER,
          "null predict input");
+  expect(tnas_learn_features(nullptr, 0) == TNAS_ERR_NULL_POINTER,
+         "null features");
+  expect(tnas_learn_features(features, TNAS_NUM_CLASSES) ==
+             TNAS_ERR_BAD_LABEL,
+         "features label = classes");
+  expect(tnas_predict_features(nullptr, &after) == TNAS_ERR_NULL_POINTER,
+         "null predict features");
   expect(tnas_save_state(nullptr) == TNAS_ERR_NULL_POINTER, "null state");
   expect(tnas_restore_state(nullptr) == TNAS_ERR_NULL_POINTER, "null state");
   tnas_predict(input, &after);
@@ -111,6 +126,18 @@ int main() {
     makeInput(i % TNAS_NUM_CLASSES);
     printPrediction("learned", i);
   }
+
+  // One update through tnas_learn_features trains as tnas_learn does.
+  expect(tnas_save_state(&state) == TNAS_OK, "save before learn_features");
+  makeInput(2);
+  expect(tnas_extract_features(input, features) == TNAS_OK, "features");
+  expect(tnas_learn(input, 2) == TNAS_OK, "learn by input");
+  tnas_predict(input, &before);
+  expect(tnas_restore_state(&state) == TNAS_OK, "restore");
+  expect(tnas_learn_features(features, 2) == TNAS_OK, "learn by features");
+  tnas_predict(input, &after);
+  expect(memcmp(&before, &after, sizeof(before)) == 0,
+         "tnas_learn_features differs from tnas_learn");
 
   // Save, corrupt, restore.
   expect(tnas_save_state(&state) == TNAS_OK, "save");

@@ -361,6 +361,64 @@ TEST(TrainerState, RoundTripsAndRefusesCorruptOrForeignState) {
   EXPECT_EQ(other.bufferLabels, h.bufferLabels);
 }
 
+// A device that saves its state, reboots and restores it must go on as if
+// it had not rebooted: the FIFO evicts the oldest sample (not slot 0) and
+// the reservoir keeps its odds and random sequence.
+TEST(TrainerState, RestoredTrainerGoesOnAsTheSavedOne) {
+  for (BufferPolicy policy : {BufferPolicy::Fifo, BufferPolicy::Reservoir}) {
+    SCOPED_TRACE(policy == BufferPolicy::Fifo ? "fifo" : "reservoir");
+    Harness saved(Scheme::TyBox, policy);
+    std::mt19937 rng(5);
+    for (int i = 0; i < kCap + 3; ++i) // full, FIFO position 3
+      trainerLearn(&saved.trainer, sample(rng, i % kClasses).data(),
+                   i % kClasses);
+    std::vector<uint8_t> blob(
+        trainerStateBytes(kFeatures, kFeatures, kMaxClasses, kCap));
+    size_t written = 0;
+    ASSERT_EQ(trainerSaveState(&saved.trainer, 42, blob.data(), blob.size(),
+                               &written),
+              StatusOk);
+    Harness restored(Scheme::TyBox, policy);
+    ASSERT_EQ(trainerLoadState(&restored.trainer, 42, blob.data(), written),
+              StatusOk);
+    for (int i = 0; i < 2 * kCap; ++i) {
+      std::vector<int8_t> x = sample(rng, i % kClasses);
+      trainerLearn(&saved.trainer, x.data(), i % kClasses);
+      trainerLearn(&restored.trainer, x.data(), i % kClasses);
+    }
+    EXPECT_EQ(restored.bufferLabels, saved.bufferLabels);
+    EXPECT_EQ(restored.bufferFeatures, saved.bufferFeatures);
+    EXPECT_EQ(restored.weight, saved.weight);
+    EXPECT_EQ(restored.trainer.bufferNext, saved.trainer.bufferNext);
+  }
+}
+
+// A FIFO position that cannot belong to the buffer it comes with (a
+// filling buffer writes at its end) is another writer's state.
+TEST(TrainerState, RefusesAnInconsistentFifoPosition) {
+  Harness h(Scheme::TyBox);
+  std::mt19937 rng(9);
+  for (int i = 0; i < 3; ++i)
+    trainerLearn(&h.trainer, sample(rng, i % kClasses).data(), i % kClasses);
+  std::vector<uint8_t> blob(
+      trainerStateBytes(kFeatures, kFeatures, kMaxClasses, kCap));
+  size_t written = 0;
+  ASSERT_EQ(
+      trainerSaveState(&h.trainer, 42, blob.data(), blob.size(), &written),
+      StatusOk);
+  StateHeader header;
+  std::memcpy(&header, blob.data(), sizeof(header));
+  header.bufferNext = 1; // three samples held: the next write is slot 3
+  header.checksum = 0;
+  header.checksum = crc32(blob.data() + sizeof(header),
+                          written - sizeof(header),
+                          crc32(&header, sizeof(header), 0));
+  std::memcpy(blob.data(), &header, sizeof(header));
+  Harness other(Scheme::TyBox);
+  EXPECT_EQ(trainerLoadState(&other.trainer, 42, blob.data(), written),
+            StatusForeignState);
+}
+
 TEST(TrainerState, Crc32OfAKnownString) {
   EXPECT_EQ(crc32("123456789", 9, 0), 0xcbf43926u);
 }

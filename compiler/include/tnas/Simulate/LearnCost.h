@@ -16,6 +16,7 @@
 #include "tnas/Target/Cpp/EmitCpp.h"
 
 #include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/raw_ostream.h"
@@ -54,12 +55,13 @@ llvm::Expected<std::map<std::string, LearnCost>>
 readLearnCost(llvm::StringRef path);
 
 /// Emits `module` for cortex-m4 with `emit`'s trainer into `dir` and prices
-/// it. A
+/// the schemes named in `schemes` (the library's own is priced too). A
 /// missing cross compiler, emulator or script, or a failed measurement, is
 /// not an error: the result is empty with the reason, and the log says so.
 /// Errors are for an emission that fails.
 llvm::Expected<LearnCostResult>
 measureLearnCost(mlir::ModuleOp module, EmitOptions emit, llvm::StringRef dir,
+                 llvm::ArrayRef<std::string> schemes,
                  const LearnCostOptions &options, llvm::raw_ostream &log);
 
 } // namespace tnas::simulate

@@ -304,8 +304,10 @@ llvm::Expected<TrainerPlan> planTrainer(const DeviceModel &m,
                                "stack reserve need {1} bytes",
                                options.ramBytes, used));
   }
+  // 48: the saved state's header, tnas_rt::StateHeader (the emitted code
+  // static_asserts the total).
   plan.stateBytes =
-      36 + plan.maxClasses * (in + 1) * 4 + plan.bufferCapacity * perSample;
+      48 + plan.maxClasses * (in + 1) * 4 + plan.bufferCapacity * perSample;
   plan.trainerRamBytes = fixed + plan.bufferCapacity * perSample;
   std::string identity = llvm::formatv(
       "{0}|{1}x{2}x{3}|{4}|{5}|{6}|{7}|{8}", m.name, m.inputH, m.inputW,
@@ -385,6 +387,14 @@ std::string writeHeader(const DeviceModel &m, const TrainerPlan &plan,
      << "/* The int8 feature vector (TNAS_FEATURES values) of one input. */\n"
      << "int32_t tnas_extract_features(const int8_t *input, int8_t "
         "*features);\n"
+     << "/* tnas_predict / tnas_learn on a feature vector of\n"
+     << " * tnas_extract_features: the extractor never changes, so a firmware\n"
+     << " * that keeps a sample's features until its label arrives runs it\n"
+     << " * once. */\n"
+     << "int32_t tnas_predict_features(const int8_t *features,\n"
+     << "                              tnas_prediction_t *prediction);\n"
+     << "int32_t tnas_learn_features(const int8_t *features, int32_t "
+        "label);\n"
      << "void tnas_quantize_input(const float *input, int8_t *quantized);\n\n"
      << "#ifdef __cplusplus\n}\n#endif\n\n#endif /* " << guard << " */\n";
   return text;
@@ -462,22 +472,34 @@ std::string writeSource(const DeviceModel &m, const TrainerPlan &plan,
      << "      TNAS_MAX_CLASSES, kClassifierWeight, kClassifierBias);\n"
      << "  gInitialized = status == tnas_rt::StatusOk;\n"
      << "  return status;\n}\n\n"
-     << "int32_t tnas_predict(const int8_t *input, tnas_prediction_t "
-        "*prediction) {\n"
-     << "  if (!input || !prediction)\n    return TNAS_ERR_NULL_POINTER;\n"
+     << "int32_t tnas_predict_features(const int8_t *features,\n"
+     << "                              tnas_prediction_t *prediction) {\n"
+     << "  if (!features || !prediction)\n    return TNAS_ERR_NULL_POINTER;\n"
      << "  if (!gInitialized)\n    return TNAS_ERR_NOT_INITIALIZED;\n"
-     << "  const int8_t *features = runExtractor(input);\n"
      << "  prediction->num_classes = gTrainer.numClasses;\n"
      << "  return tnas_rt::trainerPredict(&gTrainer, features, "
         "prediction->scores,\n"
      << "                                 &prediction->label);\n}\n\n"
-     << "int32_t tnas_learn(const int8_t *input, int32_t label) {\n"
-     << "  if (!input)\n    return TNAS_ERR_NULL_POINTER;\n"
+     << "int32_t tnas_predict(const int8_t *input, tnas_prediction_t "
+        "*prediction) {\n"
+     << "  if (!input || !prediction)\n    return TNAS_ERR_NULL_POINTER;\n"
+     << "  if (!gInitialized)\n    return TNAS_ERR_NOT_INITIALIZED;\n"
+     << "  return tnas_predict_features(runExtractor(input), prediction);\n"
+     << "}\n\n"
+     << "int32_t tnas_learn_features(const int8_t *features, int32_t label) "
+        "{\n"
+     << "  if (!features)\n    return TNAS_ERR_NULL_POINTER;\n"
      << "  if (!gInitialized)\n    return TNAS_ERR_NOT_INITIALIZED;\n"
      << "  if (label < 0 || label >= gTrainer.numClasses)\n"
      << "    return TNAS_ERR_BAD_LABEL;\n"
-     << "  return tnas_rt::trainerLearn(&gTrainer, runExtractor(input), "
-        "label);\n}\n\n"
+     << "  return tnas_rt::trainerLearn(&gTrainer, features, label);\n}\n\n"
+     << "int32_t tnas_learn(const int8_t *input, int32_t label) {\n"
+     << "  if (!input)\n    return TNAS_ERR_NULL_POINTER;\n"
+     << "  if (!gInitialized)\n    return TNAS_ERR_NOT_INITIALIZED;\n"
+     << "  // Checked before the extractor runs: a bad label costs nothing.\n"
+     << "  if (label < 0 || label >= gTrainer.numClasses)\n"
+     << "    return TNAS_ERR_BAD_LABEL;\n"
+     << "  return tnas_learn_features(runExtractor(input), label);\n}\n\n"
      << "int32_t tnas_reset_classifier(void) {\n"
      << "  if (!gInitialized)\n    return TNAS_ERR_NOT_INITIALIZED;\n"
      << "  return tnas_rt::trainerReset(&gTrainer);\n}\n\n"
