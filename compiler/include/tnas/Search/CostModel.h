@@ -24,6 +24,7 @@
 #include "llvm/Support/Error.h"
 #include "llvm/Support/JSON.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -198,9 +199,18 @@ llvm::Expected<CostReport> estimateCost(const Network &network,
 llvm::json::Object footprintJson(const CostReport &report);
 
 /// The largest trainer buffer (in samples) that keeps total RAM within
-/// `ramBound` bytes, given a report computed with any trainerSamples; 0 when
-/// not even one sample fits.
+/// `ramBound` bytes less fitHeadroomBytes, given a report computed with any
+/// trainerSamples; 0 when not even one sample fits.
 int64_t trainerSamplesThatFit(const CostReport &report, int64_t ramBound);
+
+/// What "buffer = fit" leaves free of a RAM bound: the estimate's margin of
+/// error, so that a buffer sized to the estimate does not push the linked
+/// firmware over the bound (the quick flagship's static RAM measured 18
+/// bytes above its estimate, which took a 64 KiB fit 8 bytes over).
+inline int64_t fitHeadroomBytes(int64_t ramBound) {
+  return std::max<int64_t>(kFitHeadroomMinBytes,
+                           ramBound / kFitHeadroomFraction);
+}
 
 } // namespace tnas::cost
 

@@ -113,6 +113,24 @@ inline constexpr int64_t kStackAllowanceBytes = 448;
 /// block of pixels (kernel timing firmware).
 inline constexpr int64_t kStackConvTableBytes = 336;
 
+/// The deepest learning call when the classifier has a frozen head: the
+/// main loop, tnas_learn, trainerLearn, denseSgdStep, denseForward and the
+/// head's frame without its two float arrays of the widest head width
+/// (those are added, 8 bytes per unit). The stack is the larger of this
+/// path and the extractor's (kStackAllowanceBytes). Measured by the device
+/// check: 384 / 768 bytes for the driver's test spec with dense(16) /
+/// dense(64) heads (256 + 8 x width), 552 for the quick flagship's
+/// dense(32) head (296 + 8 x 32); test/e2e/firmware-vs-cost-model-head.test.
+inline constexpr int64_t kStackHeadChainBytes = 296;
+
+/// "buffer = fit" leaves max(kFitHeadroomMinBytes, bound /
+/// kFitHeadroomFraction) of the RAM bound free (512 bytes of 64 KiB):
+/// measured static RAM is within 0.5 % of the estimate on the flagship and
+/// the test specs (device check), and a buffer sized to the last byte turns
+/// any underestimate into a broken bound.
+inline constexpr int64_t kFitHeadroomFraction = 128;
+inline constexpr int64_t kFitHeadroomMinBytes = 64;
+
 /// Arena offsets are aligned so that kernels can use word loads.
 inline constexpr int64_t kArenaAlignment = 4;
 

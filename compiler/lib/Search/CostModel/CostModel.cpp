@@ -357,9 +357,8 @@ tnas::cost::estimateCost(const Network &network, const Device &device,
   if (trainedOutputs) {
     report.ram.classifierWeights = 4 * trainedParams;
     // The trainer's scratch (trained-layer inputs + classes,
-    // trainerScratchElements) and the head's two stack arrays.
-    report.ram.classifierActivations =
-        4 * (trainedInputs + trainedOutputs) + (hasHead ? 8 * headWidest : 0);
+    // trainerScratchElements); the head's arrays are on the stack.
+    report.ram.classifierActivations = 4 * (trainedInputs + trainedOutputs);
     if (options.onDeviceTraining)
       report.ram.trainerBuffer = kTrainerStateBytes;
     if (options.storeGradients)
@@ -368,8 +367,12 @@ tnas::cost::estimateCost(const Network &network, const Device &device,
   report.trainerSamples = std::max<int64_t>(options.trainerSamples, 0);
   report.ram.trainerBuffer +=
       report.trainerSamples * (report.featureBytes + kTrainerLabelBytes);
-  report.ram.stack =
-      options.stackBytes + (convTable ? kStackConvTableBytes : 0);
+  // The deepest of the extractor's calls and the learning path through a
+  // frozen head, whose two float arrays of the widest width are locals.
+  report.ram.stack = std::max(
+      options.stackBytes + (convTable ? kStackConvTableBytes : 0),
+      trainedOutputs && hasHead ? kStackHeadChainBytes + 8 * headWidest
+                                : int64_t(0));
 
   report.latencyMs = report.cycles / double(device.clockHz) * 1000.0;
   report.trainStepCycles =
@@ -408,7 +411,7 @@ int64_t tnas::cost::trainerSamplesThatFit(const CostReport &report,
   int64_t perSample = report.featureBytes + kTrainerLabelBytes;
   int64_t withoutSamples =
       report.ram.total() - report.trainerSamples * perSample;
-  int64_t left = ramBound - withoutSamples;
+  int64_t left = ramBound - fitHeadroomBytes(ramBound) - withoutSamples;
   if (left <= 0 || perSample <= 0)
     return 0;
   return left / perSample;
