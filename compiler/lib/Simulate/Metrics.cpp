@@ -44,9 +44,12 @@ std::optional<int64_t> tnas::simulate::recoverySamples(const RunTrace &trace,
   int64_t n = int64_t(trace.labels.size());
   int64_t least = std::min<int64_t>(window, 20);
   for (int64_t end = eventAt + least; end <= n; ++end) {
-    std::optional<double> acc =
-        rangeAccuracy(trace, std::max(eventAt, end - window), end);
-    if (acc && *acc >= target)
+    int64_t begin = std::max(eventAt, end - window);
+    std::optional<double> acc = rangeAccuracy(trace, begin, end);
+    if (!acc || *acc < target)
+      continue;
+    std::optional<double> after = rangeAccuracy(trace, begin, n);
+    if (after && *after >= target)
       return end - eventAt;
   }
   return std::nullopt;

@@ -52,6 +52,21 @@ TEST(SimulateMetrics, RecoveryCountsOnlySamplesAfterTheEvent) {
   EXPECT_FALSE(recoverySamples(traceOf(std::string(60, '0')), 10, 10, 0.9));
 }
 
+TEST(SimulateMetrics, RecoveryMustHoldToTheEndOfTheStream) {
+  // 20 right, event, 10 right (a lucky first window), then half right for
+  // the rest: the window reached 90% but the model stays below it.
+  std::string lucky(20, '1');
+  lucky += std::string(10, '1');
+  for (int i = 0; i < 100; ++i)
+    lucky += i % 2 ? '1' : '0';
+  EXPECT_FALSE(recoverySamples(traceOf(lucky), 20, 10, 0.9));
+  // The same start, then all right: recovered at the first window, which
+  // the rest of the stream holds.
+  std::string holds(20, '1');
+  holds += std::string(10, '1') + std::string(100, '1');
+  EXPECT_EQ(recoverySamples(traceOf(holds), 20, 10, 0.9), 10);
+}
+
 TEST(SimulateMetrics, MeanAndSampleStd) {
   MeanStd m = meanStd({0.5, 0.7, 0.9});
   EXPECT_NEAR(m.mean, 0.7, 1e-12);
