@@ -35,6 +35,17 @@ static std::string escape(llvm::StringRef s) {
   return out;
 }
 
+/// 21205927 -> "21,205,927": counts of millions are read at a glance.
+static std::string grouped(int64_t n) {
+  std::string digits = std::to_string(n < 0 ? -n : n), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i && (digits.size() - i) % 3 == 0)
+      out += ',';
+    out += digits[i];
+  }
+  return (n < 0 ? "-" : "") + out;
+}
+
 static const char *const kColors[] = {"#555555", "#1f77b4", "#d62728",
                                       "#ff7f0e", "#9467bd", "#2ca02c",
                                       "#17becf", "#8c564b", "#e377c2"};
@@ -137,12 +148,13 @@ static void writeTable(llvm::raw_ostream &os, const ScenarioResult &r,
     for (const MeanStd &m : s.testEnd)
       os << "<td>" << percent(m) << "</td>";
     os << llvm::formatv("<td>{0} B ({1} B)</td><td>{2}</td>",
-                        res.memory.ramBytes(), res.memory.trainerBytes,
-                        res.memory.bufferCapacity);
+                        grouped(res.memory.ramBytes()),
+                        grouped(res.memory.trainerBytes),
+                        grouped(res.memory.bufferCapacity));
     auto cost = r.learnCost.perScheme.find(res.variant.name);
     if (cost != r.learnCost.perScheme.end())
-      os << "<td>" << cost->second.learn << "</td><td>" << cost->second.predict
-         << "</td></tr>\n";
+      os << "<td>" << grouped(cost->second.learn) << "</td><td>"
+         << grouped(cost->second.predict) << "</td></tr>\n";
     else
       os << "<td>not measured</td><td>not measured</td></tr>\n";
   }

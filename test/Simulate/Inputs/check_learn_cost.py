@@ -23,5 +23,13 @@ for s in report["scenarios"]:
 print("tybox-fifo learns more than tinyol:",
       "yes" if rows["tybox-fifo"] > rows["tinyol"] else "no")
 html = open(f"{out}/simulate.html").read()
-cells = re.findall(r"<td>(\d+)</td><td>(\d+)</td></tr>", html)
+cells = re.findall(r"<td>([\d,]+)</td><td>([\d,]+)</td></tr>", html)
+# Each row's figures, digits grouped by thousands, are the measured ones.
+for name, learn in rows.items():
+    m = re.search(rf"<tr><td>{re.escape(name)}</td>.*?"
+                  r"<td>([\d,]+)</td><td>([\d,]+)</td></tr>", html)
+    shown = m and int(m[1].replace(",", "")) == learn
+    grouped = m and (learn < 1000 or "," in m[1])
+    print(f"html: {name} as measured, grouped: "
+          + ("yes" if shown and grouped else "no"))
 print(f"html: {len(cells)} rows with instruction counts")
