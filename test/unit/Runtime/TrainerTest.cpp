@@ -52,6 +52,16 @@ std::vector<int8_t> sample(std::mt19937 &rng, int32_t label) {
   return x;
 }
 
+/// The trainer's saved state in a blob of the largest size; its length in
+/// *written.
+std::vector<uint8_t> savedState(Harness &h, size_t *written) {
+  std::vector<uint8_t> blob(
+      trainerStateBytes(kFeatures, kFeatures, kMaxClasses, kCap));
+  EXPECT_EQ(trainerSaveState(&h.trainer, 42, blob.data(), blob.size(), written),
+            StatusOk);
+  return blob;
+}
+
 double crossEntropy(Harness &h, const std::vector<int8_t> &x, int label) {
   std::vector<float> p(kClasses);
   denseForward(&h.trainer, x.data(), p.data());
@@ -372,12 +382,8 @@ TEST(TrainerState, RestoredTrainerGoesOnAsTheSavedOne) {
     for (int i = 0; i < kCap + 3; ++i) // full, FIFO position 3
       trainerLearn(&saved.trainer, sample(rng, i % kClasses).data(),
                    i % kClasses);
-    std::vector<uint8_t> blob(
-        trainerStateBytes(kFeatures, kFeatures, kMaxClasses, kCap));
     size_t written = 0;
-    ASSERT_EQ(trainerSaveState(&saved.trainer, 42, blob.data(), blob.size(),
-                               &written),
-              StatusOk);
+    std::vector<uint8_t> blob = savedState(saved, &written);
     Harness restored(Scheme::TyBox, policy);
     ASSERT_EQ(trainerLoadState(&restored.trainer, 42, blob.data(), written),
               StatusOk);
@@ -400,12 +406,8 @@ TEST(TrainerState, RefusesAnInconsistentFifoPosition) {
   std::mt19937 rng(9);
   for (int i = 0; i < 3; ++i)
     trainerLearn(&h.trainer, sample(rng, i % kClasses).data(), i % kClasses);
-  std::vector<uint8_t> blob(
-      trainerStateBytes(kFeatures, kFeatures, kMaxClasses, kCap));
   size_t written = 0;
-  ASSERT_EQ(
-      trainerSaveState(&h.trainer, 42, blob.data(), blob.size(), &written),
-      StatusOk);
+  std::vector<uint8_t> blob = savedState(h, &written);
   StateHeader header;
   std::memcpy(&header, blob.data(), sizeof(header));
   header.bufferNext = 1; // three samples held: the next write is slot 3
