@@ -82,8 +82,9 @@ static void appendToSet(Trainer *t, const int8_t *features, int32_t label) {
     ++t->bufferCount;
 }
 
-/* One-sided CUSUM on the 0/1 error sequence: the base rate is estimated over
- * the first cusumWarmup samples, then g = max(0, g + e - rate - drift). */
+/* One-sided CUSUM on the 0/1 error sequence of the complete set: the base
+ * rate is estimated over its first cusumWarmup samples, then
+ * g = max(0, g + e - rate - drift). */
 static bool cusumDetects(Trainer *t, bool wrong) {
   ++t->cusumSamples;
   if (t->cusumSamples <= t->config.cusumWarmup) {
@@ -101,7 +102,11 @@ void knnLearn(Trainer *t, const int8_t *features, int32_t label,
               int32_t predicted) {
   const bool wrong = predicted != label;
   const KnnAdaptation mode = t->config.adaptation;
-  if (mode != KnnAdaptation::Passive && cusumDetects(t, wrong)) {
+  /* The detector watches the complete set only: while it fills, a set of a
+   * few samples gets most predictions wrong, and a base rate taken then
+   * would hide any later change that errs less often than that. */
+  if (mode != KnnAdaptation::Passive && !t->collecting &&
+      cusumDetects(t, wrong)) {
     /* A change: forget the old concept and restart the detector. */
     ++t->changes;
     t->bufferCount = 0;

@@ -226,6 +226,34 @@ TEST(Trainer, CusumDetectsAChangeAndActiveKnnForgets) {
   EXPECT_GE(correct, 27);
 }
 
+// The detector's base error rate comes from the complete knowledge set, not
+// from the first samples, which a set of one or two samples gets mostly
+// wrong: a change that makes one class of three wrong is then still seen.
+TEST(Trainer, CusumBaseRateIsTheCompleteSetsErrorRate) {
+  for (KnnAdaptation adaptation :
+       {KnnAdaptation::Active, KnnAdaptation::Hybrid}) {
+    Harness h(Scheme::Knn, BufferPolicy::Fifo, adaptation);
+    std::mt19937 rng(21);
+    for (int i = 0; i < 40; ++i)
+      trainerLearn(&h.trainer, sample(rng, i % kClasses).data(), i % kClasses);
+    EXPECT_EQ(h.trainer.changes, 0);
+    // Class 0's samples are now labelled 1.
+    for (int i = 0; i < 60; ++i) {
+      const int32_t looks = i % kClasses;
+      trainerLearn(&h.trainer, sample(rng, looks).data(),
+                   looks == 0 ? 1 : looks);
+    }
+    EXPECT_GE(h.trainer.changes, 1);
+    int relabelled = 0;
+    for (int i = 0; i < 10; ++i) {
+      int32_t predicted;
+      trainerPredict(&h.trainer, sample(rng, 0).data(), nullptr, &predicted);
+      relabelled += predicted == 1;
+    }
+    EXPECT_GE(relabelled, 9);
+  }
+}
+
 /// A frozen hidden layer: inputs = relu(2 * feature) for the first four
 /// features, then their sum.
 void doubledRelu(const int8_t *features, float *inputs) {
