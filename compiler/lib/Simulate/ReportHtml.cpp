@@ -167,7 +167,8 @@ static void writeTable(llvm::raw_ostream &os, const ScenarioResult &r,
 
 std::string
 tnas::simulate::reportHtml(const Spec &spec,
-                           const std::vector<ScenarioResult> &results) {
+                           const std::vector<ScenarioResult> &results,
+                           llvm::ArrayRef<std::string> pending) {
   std::string html;
   llvm::raw_string_ostream os(html);
   os << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta "
@@ -181,6 +182,13 @@ tnas::simulate::reportHtml(const Spec &spec,
      << "<p>The emitted library, built for the host, learns from a labelled "
         "stream (tnas_predict, then tnas_learn). Curves: prequential "
         "accuracy over a trailing window, mean over the repetitions.</p>\n";
+  if (!pending.empty()) {
+    os << "<p><strong>Not run yet</strong> (the run was stopped or is still "
+          "going):";
+    for (const std::string &name : pending)
+      os << " " << escape(name);
+    os << ".</p>\n";
+  }
   for (const ScenarioResult &r : results) {
     const ScenarioSpec &s = *r.plan.spec;
     std::vector<SchemeSummary> summaries;

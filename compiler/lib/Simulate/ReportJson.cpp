@@ -187,7 +187,8 @@ static llvm::json::Value schemeJson(const ScenarioResult &scenario,
 
 llvm::json::Value
 tnas::simulate::reportJson(const Spec &spec,
-                           const std::vector<ScenarioResult> &results) {
+                           const std::vector<ScenarioResult> &results,
+                           llvm::ArrayRef<std::string> pending) {
   llvm::json::Array scenarios;
   for (const ScenarioResult &r : results) {
     const ScenarioSpec &s = *r.plan.spec;
@@ -209,5 +210,6 @@ tnas::simulate::reportJson(const Spec &spec,
         {"schemes", std::move(schemes)}});
   }
   return llvm::json::Object{{"spec", spec.file},
-                            {"scenarios", std::move(scenarios)}};
+                            {"scenarios", std::move(scenarios)},
+                            {"pending_scenarios", llvm::json::Array(pending)}};
 }

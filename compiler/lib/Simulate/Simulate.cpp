@@ -126,9 +126,18 @@ private:
     return options.interrupt && options.interrupt->load();
   }
   llvm::Error interruptedError() const {
-    return error("interrupted; nothing was written to " + options.outDir +
-                 "/simulate.json (the search checkpoint is kept)");
+    if (results.empty())
+      return error("interrupted before a scenario finished; nothing was "
+                   "written to " + options.outDir +
+                   "/simulate.json (the search checkpoint is kept)");
+    return error(llvm::formatv("interrupted; {0}/simulate.json holds the {1} "
+                               "scenario(s) finished before (the search "
+                               "checkpoint and pre-trained models are kept)",
+                               options.outDir, results.size())
+                     .str());
   }
+  /// simulate.json and simulate.html of the scenarios finished so far.
+  llvm::Error writeReports(llvm::ArrayRef<std::string> pending);
   llvm::Expected<const PretrainedModel *> pretrain(const ScenarioPlan &plan);
   /// <out>/simulate/pretrained/classes_<c>_<c>...: the module (.mlir) and
   /// its fingerprint and figures (.json), written once a final training is
@@ -264,8 +273,14 @@ Simulation::pretrain(const ScenarioPlan &plan) {
   };
   std::string ignored;
   llvm::raw_string_ostream ignoredOut(ignored);
-  if (llvm::Error e = driver::compileSpec(spec, compile, ignoredOut))
-    return std::move(e);
+  if (llvm::Error e = driver::compileSpec(spec, compile, ignoredOut)) {
+    if (!interrupted())
+      return std::move(e);
+    // The compiler's own message names its checkpoint; this run's says
+    // which scenarios it kept as well.
+    llvm::consumeError(std::move(e));
+    return interruptedError();
+  }
   if (model.irText.empty())
     return error("the compiler produced no model to simulate");
   // Kept at once: a later or interrupted run does not train it again.
@@ -409,24 +424,20 @@ llvm::Error Simulation::run() {
   auto compiler = findHostCompiler();
   if (!compiler)
     return compiler.takeError();
-  for (const ScenarioSpec *scenario : *scenarios)
-    if (llvm::Error e = simulateScenario(*scenario, *schemes, *compiler))
+  for (size_t i = 0; i < scenarios->size(); ++i) {
+    if (llvm::Error e =
+            simulateScenario(*(*scenarios)[i], *schemes, *compiler))
       return e;
-
-  if (std::error_code ec = llvm::sys::fs::create_directories(options.outDir))
-    return error("cannot create '" + options.outDir + "': " + ec.message());
-  auto write = [&](llvm::StringRef name, llvm::StringRef text) -> llvm::Error {
-    llvm::SmallString<256> path(options.outDir);
-    llvm::sys::path::append(path, name);
-    return writeTextFile(path, text);
-  };
-  std::string json;
-  llvm::raw_string_ostream jsonOs(json);
-  jsonOs << llvm::formatv("{0:2}", reportJson(spec, results)) << "\n";
-  if (llvm::Error e = write("simulate.json", json))
-    return e;
-  if (llvm::Error e = write("simulate.html", reportHtml(spec, results)))
-    return e;
+    std::vector<std::string> pending;
+    for (size_t j = i + 1; j < scenarios->size(); ++j)
+      pending.push_back((*scenarios)[j]->name);
+    if (llvm::Error e = writeReports(pending))
+      return e;
+    if (!pending.empty())
+      log << llvm::formatv("simulate: wrote {0}/simulate.json, simulate.html "
+                           "({1} of {2} scenarios)\n",
+                           options.outDir, i + 1, scenarios->size());
+  }
 
   for (const ScenarioResult &r : results)
     for (const SchemeResult &scheme : r.schemes) {
@@ -443,6 +454,22 @@ llvm::Error Simulation::run() {
     }
   log << "wrote " << options.outDir << "/simulate.json, simulate.html\n";
   return llvm::Error::success();
+}
+
+llvm::Error Simulation::writeReports(llvm::ArrayRef<std::string> pending) {
+  if (std::error_code ec = llvm::sys::fs::create_directories(options.outDir))
+    return error("cannot create '" + options.outDir + "': " + ec.message());
+  auto write = [&](llvm::StringRef name, llvm::StringRef text) -> llvm::Error {
+    llvm::SmallString<256> path(options.outDir);
+    llvm::sys::path::append(path, name);
+    return writeTextFile(path, text);
+  };
+  std::string json;
+  llvm::raw_string_ostream jsonOs(json);
+  jsonOs << llvm::formatv("{0:2}", reportJson(spec, results, pending)) << "\n";
+  if (llvm::Error e = write("simulate.json", json))
+    return e;
+  return write("simulate.html", reportHtml(spec, results, pending));
 }
 
 llvm::Error tnas::simulate::runSimulation(const Spec &spec,

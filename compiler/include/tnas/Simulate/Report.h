@@ -5,6 +5,7 @@
 #include "tnas/Simulate/Metrics.h"
 #include "tnas/Simulate/Simulate.h"
 
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/JSON.h"
 
 #include <map>
@@ -36,13 +37,19 @@ SchemeSummary summarize(const ScenarioResult &scenario,
 /// "swap(0, 6) at 2000", "classes 8, 9 from the start", ...
 std::string eventDescription(const ScenarioResult &scenario);
 
+/// `pending`: the scenarios of the run not finished yet (the report is
+/// written after each scenario, so that an interrupted run keeps those
+/// done); "pending_scenarios" in the JSON.
 llvm::json::Value reportJson(const Spec &spec,
-                             const std::vector<ScenarioResult> &results);
+                             const std::vector<ScenarioResult> &results,
+                             llvm::ArrayRef<std::string> pending = {});
 
 /// A self-contained page: per scenario, an SVG of the windowed accuracy
-/// (one line per scheme, the event marked) and a table of the figures.
+/// (one line per scheme, the event marked) and a table of the figures;
+/// the pending scenarios are named at the top.
 std::string reportHtml(const Spec &spec,
-                       const std::vector<ScenarioResult> &results);
+                       const std::vector<ScenarioResult> &results,
+                       llvm::ArrayRef<std::string> pending = {});
 
 } // namespace tnas::simulate
 
