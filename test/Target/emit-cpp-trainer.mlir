@@ -13,9 +13,10 @@
 // TINYOL-NOT: gBufferFeatures
 // TINYOL: const tnas_rt::TrainerMemory memory = {gWeight, gBias, nullptr, nullptr, gTrainerScratch};
 
-// kNN with active adaptation; the buffer is its knowledge set.
+// kNN with active adaptation; the buffer is its knowledge set. The change
+// detector: base rate over 100 samples, slack 0.1, threshold 8.
 // KNN: tnas_rt::Scheme::Knn, {{.*}}, 40,
-// KNN-NEXT: tnas_rt::KnnAdaptation::Active, 5, 20,
+// KNN-NEXT: tnas_rt::KnnAdaptation::Active, 5, 100, 0.100000001f, 8.0f,
 // KNN: int8_t gBufferFeatures[TNAS_BUFFER_CAPACITY * TNAS_FEATURES];
 
 // TyBox whose buffer replaces a contradicted nearest neighbour.

@@ -39,9 +39,16 @@ struct TrainerOptions {
   /// arena, the classifier and the stack reserve.
   int64_t bufferCapacity = -1;
   int64_t knnK = 3;
-  int64_t cusumWarmup = 20;
-  double cusumDrift = 0.05;
-  double cusumThreshold = 3.0;
+  /// The kNN change detector, a CUSUM on the 0/1 error sequence: the base
+  /// rate over `cusumWarmup` samples of the complete set, slack
+  /// `cusumDrift`, alarm above `cusumThreshold`. Sized for an error rate
+  /// that rises by 0.2 (slack half of it) and an in-control run far longer
+  /// than a stream: with a 20-sample base rate, slack 0.05 and threshold 3,
+  /// the flagship's kNN raised a false alarm within ~250 samples of every
+  /// complete set, and missed the label swap.
+  int64_t cusumWarmup = 100;
+  double cusumDrift = 0.1;
+  double cusumThreshold = 8.0;
   /// Output classes that can be added at run time beyond the trained ones.
   int64_t extraClasses = 0;
   uint32_t seed = 1;
