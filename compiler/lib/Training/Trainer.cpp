@@ -351,6 +351,14 @@ llvm::Expected<TrainResult> tnas::trainNetwork(const Network &net,
   result.compileSeconds = t.kernels().compileSeconds();
   for (int64_t e = 0; e < options.epochs; ++e) {
     EpochStats s = t.runEpoch(train, e);
+    if (t.interrupted()) {
+      // A partial epoch: its loss and accuracy describe nothing.
+      result.epochs.push_back(s);
+      if (options.progress)
+        *options.progress << llvm::formatv("epoch {0}/{1}: interrupted\n",
+                                           e + 1, options.epochs);
+      break;
+    }
     if (validation && validation->size() > 0 && !t.failed())
       s.validationAccuracy = t.evaluate(*validation).accuracy;
     result.epochs.push_back(s);
