@@ -358,20 +358,22 @@ TEST(Dataset, SubsetRejectsIndicesOutOfRange) {
             std::string::npos);
 }
 
-TEST(FashionMnist, LoadsTheTrainingSetQuickly) {
+TEST(FashionMnist, LoadsTheTrainingSet) {
   const char *dir = "/usr/share/datasets/fashion-mnist";
   std::string images = std::string(dir) + "/train-images-idx3-ubyte.gz";
   std::string labels = std::string(dir) + "/train-labels-idx1-ubyte.gz";
   if (!llvm::sys::fs::exists(images) || !llvm::sys::fs::exists(labels))
     GTEST_SKIP() << "Fashion-MNIST is not installed in " << dir
                  << " (package dataset-fashion-mnist)";
-  // CPU time, not wall time, and the best of three tries: other builds and
-  // tests share the two cores and their caches. A slow reader is slow every
-  // time.
+  // Not a speed measurement (those are benchmarks): a guard against an
+  // order-of-magnitude regression such as a reader that goes byte by byte.
+  // About 1 s of CPU here, up to 1.05 s while a simulation shares the two
+  // cores; CPU time, not wall time, and the best of three tries.
+  constexpr double kGuardSeconds = 5.0;
   double seconds = 1e9;
   llvm::Expected<Dataset> ds =
       llvm::createStringError(llvm::inconvertibleErrorCode(), "not loaded");
-  for (int attempt = 0; attempt < 3 && seconds >= 1.0; ++attempt) {
+  for (int attempt = 0; attempt < 3 && seconds >= kGuardSeconds; ++attempt) {
     llvm::consumeError(ds.takeError());
     std::clock_t start = std::clock();
     ds = loadIdx(images, labels, {{28, 28, 1}, 10});
@@ -383,7 +385,8 @@ TEST(FashionMnist, LoadsTheTrainingSetQuickly) {
   EXPECT_EQ(ds->size(), 60000u);
   EXPECT_EQ(ds->classHistogram(), std::vector<int64_t>(10, 6000));
   EXPECT_EQ(ds->labels[0], 9); // the first item is an ankle boot
-  EXPECT_LT(seconds, 1.0) << "loading took " << seconds << " s of CPU";
+  EXPECT_LT(seconds, kGuardSeconds)
+      << "loading took " << seconds << " s of CPU";
 }
 
 } // namespace
