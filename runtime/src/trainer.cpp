@@ -11,6 +11,7 @@ static bool validConfig(const TrainerConfig &c, const TrainerMemory &m,
                         int32_t maxClasses) {
   if (features <= 0 || numClasses <= 0 || maxClasses < numClasses ||
       c.epochs < 0 || !(c.learningRate >= 0.0f) || !(c.featureScale > 0.0f) ||
+      !(c.anchor >= 0.0f) ||
       (c.transform && c.transformOutputs <= 0))
     return false;
   if (c.scheme == Scheme::TinyOL)
@@ -113,12 +114,23 @@ void denseSgdStep(Trainer *t, const int8_t *features, int32_t label) {
   denseForward(t, features, p);
   const float *x = t->memory.scratch;
   const float lr = t->config.learningRate;
+  const float anchor = t->config.anchor;
   for (int32_t c = 0; c < n; ++c) {
     const float delta = p[c] - (c == label ? 1.0f : 0.0f);
     float *w = t->memory.weight + (size_t)c * f;
+    if (anchor == 0.0f) {
+      for (int32_t i = 0; i < f; ++i)
+        w[i] -= lr * delta * x[i];
+      t->memory.bias[c] -= lr * delta;
+      continue;
+    }
+    /* An added class was initialised to zero: its anchor is zero. */
+    const bool flashed = c < t->initialClasses;
+    const float *w0 = t->initialWeight + (size_t)c * f;
     for (int32_t i = 0; i < f; ++i)
-      w[i] -= lr * delta * x[i];
-    t->memory.bias[c] -= lr * delta;
+      w[i] -= lr * (delta * x[i] + anchor * (w[i] - (flashed ? w0[i] : 0.0f)));
+    const float b0 = flashed ? t->initialBias[c] : 0.0f;
+    t->memory.bias[c] -= lr * (delta + anchor * (t->memory.bias[c] - b0));
   }
 }
 

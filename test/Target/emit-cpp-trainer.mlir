@@ -4,13 +4,16 @@
 // RUN: FileCheck %s --check-prefix=KNN < %t/knn/small_cnn.cpp
 // RUN: tnas-translate --emit-cpp %S/Inputs/small_cnn.mlir -o %t/fit --policy=reservoir --ram=8192
 // RUN: FileCheck %s --check-prefix=FIT < %t/fit/small_cnn.h
-// RUN: tnas-translate --emit-cpp %S/Inputs/small_cnn.mlir -o %t/conflict --scheme=tybox --policy=conflict --buffer=24
+// RUN: tnas-translate --emit-cpp %S/Inputs/small_cnn.mlir -o %t/conflict --scheme=tybox --policy=conflict --buffer=24 --anchor=0.25
 // RUN: FileCheck %s --check-prefix=CONFLICT < %t/conflict/small_cnn.cpp
 // RUN: not tnas-translate --emit-cpp %S/Inputs/small_cnn.mlir -o %t/bad --scheme=tybox --policy=newest 2>&1 | FileCheck %s --check-prefix=BADPOLICY
+// RUN: not tnas-translate --emit-cpp %S/Inputs/small_cnn.mlir -o %t/bad --anchor=-1 2>&1 | FileCheck %s --check-prefix=BADANCHOR
 
 // TinyOL keeps no buffer.
 // TINYOL: tnas_rt::Scheme::TinyOL, 0.5f, 3, tnas_rt::BufferPolicy::Fifo, 0,
 // TINYOL-NOT: gBufferFeatures
+// Without an anchor, plain SGD: the config's last field is 0.
+// TINYOL: {{[0-9]+}}u, nullptr, 0, 0.0f};
 // TINYOL: const tnas_rt::TrainerMemory memory = {gWeight, gBias, nullptr, nullptr, gTrainerScratch};
 
 // kNN with active adaptation; the buffer is its knowledge set. The change
@@ -21,6 +24,9 @@
 
 // TyBox whose buffer replaces a contradicted nearest neighbour.
 // CONFLICT: tnas_rt::Scheme::TyBox, {{.*}}, tnas_rt::BufferPolicy::Conflict, 24,
+// Each SGD step pulled toward the flashed classifier with strength 0.25.
+// CONFLICT: u, nullptr, 0, 0.25f};
+// BADANCHOR: the anchor must be >= 0
 // BADPOLICY: unknown buffer policy 'newest' (expected fifo, reservoir, misclassified or conflict)
 
 // "fit": 8192 bytes of RAM - 448 arena (with the im2col scratch) - 3 * 9 * 4

@@ -158,6 +158,7 @@ EmitOptions emitOptionsFor(const Spec &spec, const CompileOptions &options,
   t.adaptation = toString(inc.adaptation);
   t.learningRate = inc.updateLearningRate;
   t.epochs = inc.updateEpochs;
+  t.anchor = inc.updateAnchor;
   t.bufferCapacity = inc.bufferFit ? -1 : inc.bufferSamples;
   t.knnK = inc.knnK;
   t.seed = uint32_t(spec.search.seed);

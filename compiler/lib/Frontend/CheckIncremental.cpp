@@ -152,16 +152,19 @@ void Checker::checkIncremental(const Section &s, const Spec &spec,
           v->text != "sgd") {
         diags.error(v->loc,
                     "expected the update rule sgd(lr = ..., epochs = "
-                    "...), found " +
+                    "..., anchor = ...), found " +
                         describe(*v),
                     "the on-device update is plain SGD on the classifier");
-      } else if (auto a = args(*v, {"lr", "epochs"})) {
+      } else if (auto a = args(*v, {"lr", "epochs", "anchor"})) {
         if (a->count("lr"))
           if (auto x = real(*a->at("lr"), "the learning rate", 1e-9, 10))
             out.updateLearningRate = *x;
         if (a->count("epochs"))
           if (auto n = integer(*a->at("epochs"), "'epochs'", 1, 100))
             out.updateEpochs = *n;
+        if (a->count("anchor"))
+          if (auto x = real(*a->at("anchor"), "the anchor", 0, 100))
+            out.updateAnchor = *x;
       }
     }
   }

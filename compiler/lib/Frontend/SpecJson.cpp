@@ -404,7 +404,8 @@ Value tnas::specToJson(const Spec &spec) {
       {"scheme", std::move(scheme)},
       {"update", Object{{"rule", "sgd"},
                         {"lr", in.updateLearningRate},
-                        {"epochs", in.updateEpochs}}}};
+                        {"epochs", in.updateEpochs},
+                        {"anchor", in.updateAnchor}}}};
   Array scenarios;
   for (const ScenarioSpec &sc : spec.scenarios) {
     Object o{{"name", sc.name},

@@ -43,12 +43,17 @@ std::optional<int64_t> tnas::simulate::recoverySamples(const RunTrace &trace,
                                                        double target) {
   int64_t n = int64_t(trace.labels.size());
   int64_t least = std::min<int64_t>(window, 20);
-  for (int64_t end = eventAt + least; end <= n; ++end) {
+  // The samples after the recovering window that must confirm it: a window
+  // (half the post-event stream if that is shorter), so that a model whose
+  // last window strays above the target is not called recovered.
+  int64_t confirm = std::max<int64_t>(
+      1, std::min<int64_t>(window, (n - eventAt) / 2));
+  for (int64_t end = eventAt + least; end + confirm <= n; ++end) {
     int64_t begin = std::max(eventAt, end - window);
     std::optional<double> acc = rangeAccuracy(trace, begin, end);
     if (!acc || *acc < target)
       continue;
-    std::optional<double> after = rangeAccuracy(trace, begin, n);
+    std::optional<double> after = rangeAccuracy(trace, end, n);
     if (after && *after >= target)
       return end - eventAt;
   }

@@ -76,6 +76,7 @@ static EmitOptions baseEmitOptions(const Spec &spec, const ScenarioPlan &plan,
   TrainerOptions &t = e.trainer;
   t.learningRate = inc.updateLearningRate;
   t.epochs = inc.updateEpochs;
+  t.anchor = inc.updateAnchor;
   t.bufferCapacity = inc.bufferFit ? -1 : inc.bufferSamples;
   if (std::optional<int64_t> fit = figures.getInteger("buffer_samples");
       inc.bufferFit && fit && *fit > 0)
@@ -177,7 +178,7 @@ std::string Simulation::cacheFingerprint(const ScenarioPlan &plan) const {
   for (int64_t c : plan.pretrainClasses)
     classes += std::to_string(c) + ",";
   return driver::modelFingerprint(spec, options.quick, options.threads) +
-         "/" + classes;
+         "/" + classes + "/" + options.compilerIdentity;
 }
 
 std::optional<PretrainedModel>

@@ -46,6 +46,10 @@ static cl::opt<std::string>
                cl::init("hybrid"));
 static cl::opt<double> learningRate("learning-rate", cl::init(0.01));
 static cl::opt<int64_t> epochs("epochs", cl::init(1));
+static cl::opt<double>
+    anchor("anchor",
+           cl::desc("L2 pull of each SGD step toward the flashed classifier"),
+           cl::init(0.0));
 static cl::opt<int64_t> bufferCapacity("buffer",
                                        cl::desc("samples; -1 = fit the RAM"),
                                        cl::init(-1));
@@ -94,6 +98,7 @@ int main(int argc, char **argv) {
   options.trainer.adaptation = adaptation;
   options.trainer.learningRate = learningRate;
   options.trainer.epochs = epochs;
+  options.trainer.anchor = anchor;
   options.trainer.bufferCapacity = bufferCapacity;
   options.trainer.extraClasses = extraClasses;
   options.trainer.knnK = knnK;

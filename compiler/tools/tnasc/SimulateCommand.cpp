@@ -11,8 +11,11 @@
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/WithColor.h"
+#include "llvm/Support/xxhash.h"
 
 namespace cl = llvm::cl;
 
@@ -71,6 +74,19 @@ static cl::list<std::string>
     includeDirs("I", cl::desc("Directory searched for imports"),
                 cl::value_desc("dir"), cl::Prefix, cl::sub(simulateCommand));
 
+/// xxh3 of this tnasc's executable (hex), or "unknown" when it cannot be
+/// read: the identity of the compiler that made the pre-trained cache.
+static std::string executableHash() {
+  static int anchor;
+  std::string self = llvm::sys::fs::getMainExecutable("tnasc", &anchor);
+  auto file = llvm::MemoryBuffer::getFile(self, /*IsText=*/false,
+                                          /*RequiresNullTerminator=*/false);
+  if (self.empty() || !file)
+    return "unknown";
+  return llvm::formatv("{0:x16}", llvm::xxh3_64bits((*file)->getBuffer()))
+      .str();
+}
+
 bool tnasc::simulateCommandChosen() { return bool(simulateCommand); }
 
 int tnasc::runSimulateCommand(std::atomic<bool> &interrupted) {
@@ -107,6 +123,7 @@ int tnasc::runSimulateCommand(std::atomic<bool> &interrupted) {
     options.repeat = repeat;
   options.testSamples = testSamples;
   options.quick = quick;
+  options.compilerIdentity = executableHash();
   options.threads = std::max(1u, unsigned(threads));
   options.learnCost.enabled = learnCost == "auto";
   options.learnCost.wrapper = learnCostWrapper;

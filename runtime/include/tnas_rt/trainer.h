@@ -6,7 +6,10 @@
  *  - an fp32 dense classifier, logits = W x + b with x the dequantized
  *    features, trained by softmax cross-entropy SGD: with p = softmax(logits)
  *    and t the one-hot label, delta = p - t, W -= lr * delta x^T,
- *    b -= lr * delta;
+ *    b -= lr * delta; with an anchor a, each step also pulls the weights
+ *    and biases toward the flashed ones: W -= lr * a * (W - W0), which keeps
+ *    a retrained buffer from drifting off the classifier that the whole
+ *    training set produced (W0 is already in flash for trainerReset: no RAM);
  *  - scheme TinyOL: one update (times `epochs`) on the latest sample only;
  *  - scheme TyBox: a buffer of int8 feature vectors + labels, filled by the
  *    policy Fifo, Reservoir (Algorithm R), Misclassified (only samples the
@@ -79,6 +82,10 @@ struct TrainerConfig {
   uint32_t seed;              /* Reservoir sampling (xorshift32), nonzero */
   FeatureTransform transform; /* null: the dequantized features */
   int32_t transformOutputs;   /* inputs of the trained layer with a transform */
+  /* L2 pull toward the flashed classifier (L2-SP): each SGD step descends
+   * cross-entropy + anchor/2 * |theta - theta0|^2, theta0 the initial weight
+   * and bias (zero for an added class). 0: plain SGD. */
+  float anchor;
 };
 
 /* Caller-owned storage, sized by the trainer*Elements functions. */

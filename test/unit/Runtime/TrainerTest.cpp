@@ -312,6 +312,53 @@ TEST(Trainer, FeatureTransformFeedsTheTrainedLayer) {
             StatusBadConfig);
 }
 
+TEST(Trainer, AnchorPullsEachStepTowardTheFlashedClassifier) {
+  // Two trainers in the same state, away from the flashed classifier and
+  // with an added class; one step on the same sample differs by exactly
+  // lr * anchor * (theta - theta0), theta0 = 0 for the added class.
+  Harness plain(Scheme::TinyOL), anchored(Scheme::TinyOL);
+  std::mt19937 rng(11);
+  for (Harness *h : {&plain, &anchored}) {
+    int32_t added = -1;
+    ASSERT_EQ(trainerAddClass(&h->trainer, &added), StatusOk);
+    std::mt19937 same(4);
+    for (int i = 0; i < 6; ++i)
+      ASSERT_EQ(trainerLearn(&h->trainer, sample(same, i % 2).data(),
+                             i % 2 ? added : 2),
+                StatusOk);
+  }
+  const float a = 0.5f, lr = plain.config.learningRate;
+  anchored.trainer.config.anchor = a;
+  ASSERT_EQ(plain.weight, anchored.weight);
+  const std::vector<float> before = anchored.weight, biasBefore = anchored.bias;
+  auto x = sample(rng, 0);
+  denseSgdStep(&plain.trainer, x.data(), 0);
+  denseSgdStep(&anchored.trainer, x.data(), 0);
+  for (int c = 0; c <= kClasses; ++c) {
+    for (int i = 0; i < kFeatures; ++i) {
+      const size_t k = (size_t)c * kFeatures + i;
+      const float w0 = c < kClasses ? plain.initWeight[k] : 0.0f;
+      EXPECT_NEAR(anchored.weight[k],
+                  plain.weight[k] - lr * a * (before[k] - w0), 1e-6f)
+          << c << "," << i;
+    }
+    const float b0 = c < kClasses ? plain.initBias[c] : 0.0f;
+    EXPECT_NEAR(anchored.bias[c],
+                plain.bias[c] - lr * a * (biasBefore[c] - b0), 1e-6f);
+  }
+  // The pull is real: the steps moved the added class and class 2 away.
+  EXPECT_NE(before[kClasses * kFeatures], 0.0f);
+  EXPECT_NE(anchored.weight, plain.weight);
+  // A negative anchor is a bad configuration.
+  TrainerConfig bad = anchored.config;
+  bad.anchor = -0.1f;
+  TrainerMemory memory = anchored.trainer.memory;
+  Trainer t;
+  EXPECT_EQ(trainerInit(&t, &bad, &memory, kFeatures, kClasses, kMaxClasses,
+                        anchored.initWeight.data(), anchored.initBias.data()),
+            StatusBadConfig);
+}
+
 TEST(Trainer, AddClassAtRunTime) {
   Harness h(Scheme::TinyOL);
   int32_t label = -1;

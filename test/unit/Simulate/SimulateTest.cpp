@@ -67,6 +67,21 @@ TEST(SimulateMetrics, RecoveryMustHoldToTheEndOfTheStream) {
   EXPECT_EQ(recoverySamples(traceOf(holds), 20, 10, 0.9), 10);
 }
 
+TEST(SimulateMetrics, RecoveryNeedsAWindowAfterItToConfirm) {
+  // Half right after the event, then a run of right answers at the very
+  // end: the last window reaches 90%, but no samples after it confirm.
+  std::string late(20, '1');
+  for (int i = 0; i < 100; ++i)
+    late += i % 2 ? '1' : '0';
+  late += std::string(12, '1');
+  EXPECT_FALSE(recoverySamples(traceOf(late), 20, 10, 0.9));
+  // Ten more right answers confirm it: recovered at the first window with
+  // one wrong answer, the last one (sample 98 after the event), so the
+  // window that ends 107 samples in.
+  late += std::string(10, '1');
+  EXPECT_EQ(recoverySamples(traceOf(late), 20, 10, 0.9), 107);
+}
+
 TEST(SimulateMetrics, MeanAndSampleStd) {
   MeanStd m = meanStd({0.5, 0.7, 0.9});
   EXPECT_NEAR(m.mean, 0.7, 1e-12);

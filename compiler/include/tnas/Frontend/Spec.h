@@ -231,6 +231,8 @@ struct IncrementalSpec {
   ChangeDetector detector = ChangeDetector::None;
   double updateLearningRate = 0.01; ///< on-device SGD
   int64_t updateEpochs = 1;         ///< passes over the buffer per update
+  /// L2 pull toward the flashed classifier (sgd(anchor = ...)); 0: none.
+  double updateAnchor = 0.0;
   SourceLoc loc;
 };
 

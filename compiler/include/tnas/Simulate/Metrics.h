@@ -23,9 +23,11 @@ std::optional<double> rangeAccuracy(const RunTrace &trace, int64_t begin,
 
 /// Samples after `eventAt` until the accuracy of the trailing window (only
 /// samples from the event on, at least min(window, 20) of them) reaches
-/// `target` and holds: the accuracy from that window to the end of the
-/// stream is at least `target` too, so that a lucky window of a model that
-/// stays below does not count; nullopt if it never does.
+/// `target` and holds: the accuracy of the samples after that window, to the
+/// end of the stream and at least a window of them (half the post-event
+/// stream if shorter), is at least `target` too, so that a lucky window of a
+/// model that stays below, early or in the last samples, does not count;
+/// nullopt if it never does.
 std::optional<int64_t> recoverySamples(const RunTrace &trace, int64_t eventAt,
                                        int64_t window, double target);
 

@@ -38,6 +38,11 @@ struct SimulateOptions {
   int64_t testSamples = 1000;    ///< per test set and checkpoint
   int64_t checkpoints = 10;      ///< test-set checkpoints per stream
   bool quick = false;            ///< the search's and final training's --quick
+  /// What trained and priced the cached pre-trained models: another build
+  /// of the compiler may train, compress or size (a `fit` buffer) them
+  /// differently, so its cache entries are not reused. tnasc passes a hash
+  /// of its own executable.
+  std::string compilerIdentity;
   /// Instructions per update: the cortex-m4 library under QEMU.
   LearnCostOptions learnCost;
   unsigned threads = 2;

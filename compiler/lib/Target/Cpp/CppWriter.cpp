@@ -278,9 +278,10 @@ llvm::Expected<TrainerPlan> planTrainer(const DeviceModel &m,
     return bad("unknown knn adaptation '" + t.adaptation +
                "' (expected passive, active or hybrid)");
   if (t.extraClasses < 0 || t.epochs < 0 || !(t.learningRate >= 0) ||
-      t.knnK <= 0 || t.knnK > 16 || t.cusumWarmup <= 0)
-    return bad("invalid trainer option (extra classes, epochs and the "
-               "learning rate must be >= 0, k in [1, 16], warm-up > 0)");
+      !(t.anchor >= 0) || t.knnK <= 0 || t.knnK > 16 || t.cusumWarmup <= 0)
+    return bad("invalid trainer option (extra classes, epochs, the "
+               "learning rate and the anchor must be >= 0, k in [1, 16], "
+               "warm-up > 0)");
   plan.maxClasses = m.numClasses + t.extraClasses;
   const int64_t f = m.features, in = m.classifierInputs;
   const int64_t fixed =
@@ -442,7 +443,7 @@ std::string writeSource(const DeviceModel &m, const TrainerPlan &plan,
      << options.trainer.seed << "u, "
      << (m.head.empty() ? "nullptr, 0"
                         : "classifierHead, TNAS_CLASSIFIER_INPUTS")
-     << "};\n\n"
+     << ", " << cFloat((float)options.trainer.anchor) << "};\n\n"
      << "// RAM. The arena holds every activation and kernel scratch at the "
         "offset the memory\n// plan gave it.\n";
   if (m.arenaBytes > 0)

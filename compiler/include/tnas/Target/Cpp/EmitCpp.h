@@ -35,6 +35,9 @@ struct TrainerOptions {
   std::string adaptation = "hybrid"; ///< knn: passive | active | hybrid
   double learningRate = 0.01;
   int64_t epochs = 1;
+  /// Each SGD step also descends anchor/2 |theta - theta0|^2, theta0 the
+  /// flashed classifier (tnas_rt::TrainerConfig::anchor).
+  double anchor = 0.0;
   /// Samples the buffer holds; -1 = "fit": what ramBytes leaves after the
   /// arena, the classifier and the stack reserve.
   int64_t bufferCapacity = -1;
