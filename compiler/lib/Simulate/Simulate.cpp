@@ -127,10 +127,17 @@ private:
     return options.interrupt && options.interrupt->load();
   }
   llvm::Error interruptedError() const {
-    if (results.empty())
-      return error("interrupted before a scenario finished; nothing was "
-                   "written to " + options.outDir +
-                   "/simulate.json (the search checkpoint is kept)");
+    if (results.empty()) {
+      // A report already there is an earlier run's: say so, lest it be
+      // read as this run's.
+      std::string report = options.outDir + "/simulate.json";
+      return error("interrupted before a scenario finished; " +
+                   (llvm::sys::fs::exists(report)
+                        ? "this run wrote nothing, and " + report +
+                              " is an earlier run's"
+                        : "nothing was written to " + report) +
+                   " (the search checkpoint is kept)");
+    }
     return error(llvm::formatv("interrupted; {0}/simulate.json holds the {1} "
                                "scenario(s) finished before (the search "
                                "checkpoint and pre-trained models are kept)",

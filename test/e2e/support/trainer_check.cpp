@@ -38,13 +38,14 @@ void makeSample(int32_t label, bool drifted) {
 }
 
 int run(const char *name, Scheme scheme, BufferPolicy policy,
-        KnnAdaptation adaptation) {
+        KnnAdaptation adaptation, float anchor = 0.0f) {
   for (int32_t i = 0; i < kClasses * kFeatures; ++i)
     initWeight[i] = 0.02f * (float)(uniform(-50, 50)) / 50.0f;
   for (int32_t c = 0; c < kClasses; ++c)
     initBias[c] = 0.0f;
   TrainerConfig config{scheme, 0.05f, 2,     policy, kCap, adaptation, 3, 10,
-                       0.05f,  3.0f,  0.04f, -5,     777u, nullptr,    0};
+                       0.05f,  3.0f,  0.04f, -5,     777u, nullptr,    0,
+                       anchor};
   TrainerMemory memory{weight, bias, bufferFeatures, bufferLabels, scratch};
   Trainer t;
   if (trainerInit(&t, &config, &memory, kFeatures, kClasses, kMaxClasses,
@@ -85,6 +86,8 @@ int main() {
                   BufferPolicy::Misclassified, KnnAdaptation::Passive);
   failures += run("tybox-conflict", Scheme::TyBox, BufferPolicy::Conflict,
                   KnnAdaptation::Passive);
+  failures += run("tybox-anchored", Scheme::TyBox, BufferPolicy::Fifo,
+                  KnnAdaptation::Passive, 0.5f);
   failures += run("knn-passive", Scheme::Knn, BufferPolicy::Fifo,
                   KnnAdaptation::Passive);
   failures +=

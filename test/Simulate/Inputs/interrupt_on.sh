@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Runs a command (tnasc simulate ...) with its stderr in LOG, sends it SIGINT
-# as soon as it reports the first scenario's report written, and prints its
-# exit status:
-#   interrupt_after_first.sh LOG command args...
-log=$1
-shift
+# as soon as a line of LOG matches PATTERN (grep -E), and prints its exit
+# status:
+#   interrupt_on.sh PATTERN LOG command args...
+pattern=$1
+log=$2
+shift 2
 "$@" 2> "$log" &
 pid=$!
 for _ in $(seq 1 1200); do
-  if grep -q "(1 of [0-9]* scenarios)" "$log"; then
+  if grep -Eq "$pattern" "$log"; then
     kill -INT "$pid"
     break
   fi
