@@ -118,19 +118,20 @@ void denseSgdStep(Trainer *t, const int8_t *features, int32_t label) {
   for (int32_t c = 0; c < n; ++c) {
     const float delta = p[c] - (c == label ? 1.0f : 0.0f);
     float *w = t->memory.weight + (size_t)c * f;
-    if (anchor == 0.0f) {
+    /* A class added on the device has no flashed value to keep: plain SGD
+     * (a pull toward its zero start would slow the learning of exactly the
+     * classes the device is there to learn). */
+    if (anchor == 0.0f || c >= t->initialClasses) {
       for (int32_t i = 0; i < f; ++i)
         w[i] -= lr * delta * x[i];
       t->memory.bias[c] -= lr * delta;
       continue;
     }
-    /* An added class was initialised to zero: its anchor is zero. */
-    const bool flashed = c < t->initialClasses;
     const float *w0 = t->initialWeight + (size_t)c * f;
     for (int32_t i = 0; i < f; ++i)
-      w[i] -= lr * (delta * x[i] + anchor * (w[i] - (flashed ? w0[i] : 0.0f)));
-    const float b0 = flashed ? t->initialBias[c] : 0.0f;
-    t->memory.bias[c] -= lr * (delta + anchor * (t->memory.bias[c] - b0));
+      w[i] -= lr * (delta * x[i] + anchor * (w[i] - w0[i]));
+    t->memory.bias[c] -= lr * (delta + anchor * (t->memory.bias[c] -
+                                                 t->initialBias[c]));
   }
 }
 

@@ -7,7 +7,9 @@
  *    features, trained by softmax cross-entropy SGD: with p = softmax(logits)
  *    and t the one-hot label, delta = p - t, W -= lr * delta x^T,
  *    b -= lr * delta; with an anchor a, each step also pulls the weights
- *    and biases toward the flashed ones: W -= lr * a * (W - W0), which keeps
+ *    and biases of the flashed classes toward their flashed values:
+ *    W -= lr * a * (W - W0) (not those of a class added on the device,
+ *    which has none), which keeps
  *    a retrained buffer from drifting off the classifier that the whole
  *    training set produced (W0 is already in flash for trainerReset: no RAM);
  *  - scheme TinyOL: one update (times `epochs`) on the latest sample only;
@@ -83,8 +85,9 @@ struct TrainerConfig {
   FeatureTransform transform; /* null: the dequantized features */
   int32_t transformOutputs;   /* inputs of the trained layer with a transform */
   /* L2 pull toward the flashed classifier (L2-SP): each SGD step descends
-   * cross-entropy + anchor/2 * |theta - theta0|^2, theta0 the initial weight
-   * and bias (zero for an added class). 0: plain SGD. */
+   * cross-entropy + anchor/2 * |theta - theta0|^2 over the flashed classes,
+   * theta0 their initial weight and bias; a class added on the device is
+   * not pulled. 0: plain SGD. */
   float anchor;
 };
 

@@ -315,7 +315,8 @@ TEST(Trainer, FeatureTransformFeedsTheTrainedLayer) {
 TEST(Trainer, AnchorPullsEachStepTowardTheFlashedClassifier) {
   // Two trainers in the same state, away from the flashed classifier and
   // with an added class; one step on the same sample differs by exactly
-  // lr * anchor * (theta - theta0), theta0 = 0 for the added class.
+  // lr * anchor * (theta - theta0) for the flashed classes, and not at all
+  // for the added one, which has no flashed value.
   Harness plain(Scheme::TinyOL), anchored(Scheme::TinyOL);
   std::mt19937 rng(11);
   for (Harness *h : {&plain, &anchored}) {
@@ -335,18 +336,22 @@ TEST(Trainer, AnchorPullsEachStepTowardTheFlashedClassifier) {
   denseSgdStep(&plain.trainer, x.data(), 0);
   denseSgdStep(&anchored.trainer, x.data(), 0);
   for (int c = 0; c <= kClasses; ++c) {
+    const bool flashed = c < kClasses;
     for (int i = 0; i < kFeatures; ++i) {
       const size_t k = (size_t)c * kFeatures + i;
-      const float w0 = c < kClasses ? plain.initWeight[k] : 0.0f;
-      EXPECT_NEAR(anchored.weight[k],
-                  plain.weight[k] - lr * a * (before[k] - w0), 1e-6f)
+      const float pull =
+          flashed ? lr * a * (before[k] - plain.initWeight[k]) : 0.0f;
+      EXPECT_NEAR(anchored.weight[k], plain.weight[k] - pull, 1e-6f)
           << c << "," << i;
     }
-    const float b0 = c < kClasses ? plain.initBias[c] : 0.0f;
-    EXPECT_NEAR(anchored.bias[c],
-                plain.bias[c] - lr * a * (biasBefore[c] - b0), 1e-6f);
+    const float pull =
+        flashed ? lr * a * (biasBefore[c] - plain.initBias[c]) : 0.0f;
+    EXPECT_NEAR(anchored.bias[c], plain.bias[c] - pull, 1e-6f);
   }
-  // The pull is real: the steps moved the added class and class 2 away.
+  // Neither check is vacuous: class 2 had moved off its flashed weights (so
+  // it is pulled), the added class off zero (so a pull toward zero would
+  // show).
+  EXPECT_NE(before[2 * kFeatures], plain.initWeight[2 * kFeatures]);
   EXPECT_NE(before[kClasses * kFeatures], 0.0f);
   EXPECT_NE(anchored.weight, plain.weight);
   // A negative anchor is a bad configuration.
