@@ -363,7 +363,9 @@ llvm::Error Simulation::simulateScenario(const ScenarioSpec &scenario,
   int64_t every = std::max<int64_t>(
       1, scenario.streamSamples / std::max<int64_t>(1, options.checkpoints));
   for (int64_t rep = 0; rep < repetitions; ++rep) {
-    uint64_t seed = uint64_t(spec.search.seed) + uint64_t(rep);
+    uint64_t seed =
+        uint64_t(options.firstSeed.value_or(spec.search.seed)) + uint64_t(rep);
+    result.seeds.push_back(seed);
     auto streams =
         buildStreams(plan, spec, *fullData, seed, options.testSamples);
     if (!streams)

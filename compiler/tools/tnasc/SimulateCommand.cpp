@@ -1,7 +1,7 @@
 //===- SimulateCommand.cpp - `tnasc simulate` -----------------------------===//
 //
 // tnasc simulate model.tnas --scenario=drift|incremental|transfer|NAME|all
-//     [--scheme=a,b,...] [--repeat=N] -o out/
+//     [--scheme=a,b,...] [--repeat=N] [--first-seed=S] -o out/
 //
 //===----------------------------------------------------------------------===//
 #include "SimulateCommand.h"
@@ -48,6 +48,11 @@ static cl::opt<int>
     repeat("repeat",
            cl::desc("Repetitions over seeds (default: the scenario's)"),
            cl::init(0), cl::sub(simulateCommand));
+static cl::opt<int64_t> firstSeed(
+    "first-seed",
+    cl::desc("Seed of the first repetition's stream, then +1 per repetition "
+             "(default: the spec's search seed)"),
+    cl::value_desc("n"), cl::init(0), cl::sub(simulateCommand));
 static cl::opt<int>
     testSamples("test-samples",
                 cl::desc("Held-out samples per test set (default 1000)"),
@@ -98,6 +103,8 @@ int tnasc::runSimulateCommand(std::atomic<bool> &interrupted) {
     return fail("cannot read '" + input + "': no such file");
   if (repeat.getNumOccurrences() && repeat < 1)
     return fail("--repeat must be at least 1");
+  if (firstSeed.getNumOccurrences() && firstSeed < 0)
+    return fail("--first-seed must be at least 0");
   if (testSamples < 1)
     return fail("--test-samples must be at least 1");
   if (learnCost != "auto" && learnCost != "off")
@@ -121,6 +128,8 @@ int tnasc::runSimulateCommand(std::atomic<bool> &interrupted) {
   options.schemes = schemes;
   if (repeat.getNumOccurrences())
     options.repeat = repeat;
+  if (firstSeed.getNumOccurrences())
+    options.firstSeed = firstSeed;
   options.testSamples = testSamples;
   options.quick = quick;
   options.compilerIdentity = executableHash();

@@ -35,6 +35,10 @@ struct SimulateOptions {
   std::string scenario = "all";
   std::string schemes = "all";   ///< see parseSchemes
   std::optional<int64_t> repeat; ///< overrides the scenarios' `repeat`
+  /// The first repetition's stream seed (then +1 per repetition); default
+  /// the spec's search seed. Other seeds check a figure on streams that did
+  /// not choose a setting.
+  std::optional<int64_t> firstSeed;
   int64_t testSamples = 1000;    ///< per test set and checkpoint
   int64_t checkpoints = 10;      ///< test-set checkpoints per stream
   bool quick = false;            ///< the search's and final training's --quick
@@ -61,6 +65,7 @@ struct SchemeResult {
 struct ScenarioResult {
   ScenarioPlan plan;
   std::vector<std::string> testSets;
+  std::vector<uint64_t> seeds; ///< the streams' seeds, one per repetition
   int64_t window = 0;
   std::vector<SchemeResult> schemes;
   LearnCostResult learnCost; ///< per scheme, or why not measured
