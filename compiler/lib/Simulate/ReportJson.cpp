@@ -12,39 +12,50 @@ using namespace tnas::simulate;
 /// Points of the accuracy curve kept in the report.
 constexpr int64_t kCurvePoints = 200;
 
+RunFigures tnas::simulate::runFigures(const ScenarioResult &scenario,
+                                      const RunTrace &run) {
+  const ScenarioPlan &plan = scenario.plan;
+  const int64_t window = scenario.window;
+  const int64_t n = int64_t(run.labels.size());
+  RunFigures f;
+  f.preEvent = plan.spec->kind == ScenarioKind::Drift
+                   ? rangeAccuracy(run, plan.eventAt - window, plan.eventAt)
+                   : testAccuracyAt(run, 0, 0);
+  if (f.preEvent)
+    f.recovery = recoverySamples(run, plan.eventAt, window, 0.9 * *f.preEvent);
+  f.postEvent = rangeAccuracy(run, n - window, n);
+  for (size_t t = 0; t < scenario.testSets.size(); ++t) {
+    f.testStart.push_back(testAccuracyAt(run, t, 0));
+    f.testBeforeEvent.push_back(testAccuracyAt(run, t, plan.eventAt));
+    f.testEnd.push_back(testAccuracyAt(run, t, n));
+  }
+  return f;
+}
+
 SchemeSummary tnas::simulate::summarize(const ScenarioResult &scenario,
                                         const SchemeResult &scheme) {
-  const ScenarioPlan &plan = scenario.plan;
-  const bool drift = plan.spec->kind == ScenarioKind::Drift;
-  const int64_t window = scenario.window;
   const size_t sets = scenario.testSets.size();
   SchemeSummary s;
   s.result = &scheme;
   std::vector<double> pre, post, recovery;
   std::vector<std::vector<double>> start(sets), before(sets), end(sets);
   std::vector<std::vector<double>> curves;
+  auto keep = [](std::vector<double> &to, std::optional<double> v) {
+    if (v)
+      to.push_back(*v);
+  };
   for (const RunTrace &run : scheme.runs) {
-    int64_t n = int64_t(run.labels.size());
-    std::optional<double> p =
-        drift ? rangeAccuracy(run, plan.eventAt - window, plan.eventAt)
-              : testAccuracyAt(run, 0, 0);
-    if (p) {
-      pre.push_back(*p);
-      if (std::optional<int64_t> r =
-              recoverySamples(run, plan.eventAt, window, 0.9 * *p))
-        recovery.push_back(double(*r));
-    }
-    if (std::optional<double> q = rangeAccuracy(run, n - window, n))
-      post.push_back(*q);
+    RunFigures f = runFigures(scenario, run);
+    keep(pre, f.preEvent);
+    if (f.recovery)
+      recovery.push_back(double(*f.recovery));
+    keep(post, f.postEvent);
     for (size_t t = 0; t < sets; ++t) {
-      if (auto a = testAccuracyAt(run, t, 0))
-        start[t].push_back(*a);
-      if (auto a = testAccuracyAt(run, t, plan.eventAt))
-        before[t].push_back(*a);
-      if (auto a = testAccuracyAt(run, t, n))
-        end[t].push_back(*a);
+      keep(start[t], f.testStart[t]);
+      keep(before[t], f.testBeforeEvent[t]);
+      keep(end[t], f.testEnd[t]);
     }
-    curves.push_back(windowedAccuracy(run, window));
+    curves.push_back(windowedAccuracy(run, scenario.window));
   }
   if (!pre.empty())
     s.preEvent = meanStd(pre);
@@ -182,6 +193,27 @@ static llvm::json::Value schemeJson(const ScenarioResult &scenario,
           {"index", c.index}, {"accuracy", perSet(scenario, at)}});
     }
   o["checkpoints"] = std::move(checkpoints);
+  // Each repetition's own figures, for comparisons paired by seed (two
+  // schemes on one seed saw the same stream).
+  auto optional = [](auto v) -> llvm::json::Value {
+    return v ? llvm::json::Value(*v) : llvm::json::Value(nullptr);
+  };
+  llvm::json::Array runs;
+  for (size_t i = 0; i < scheme.runs.size(); ++i) {
+    RunFigures f = runFigures(scenario, scheme.runs[i]);
+    llvm::json::Object end;
+    for (size_t t = 0; t < scenario.testSets.size(); ++t)
+      end[scenario.testSets[t]] = optional(f.testEnd[t]);
+    runs.push_back(llvm::json::Object{
+        {"seed", i < scenario.seeds.size() ? llvm::json::Value(
+                                                 int64_t(scenario.seeds[i]))
+                                           : llvm::json::Value(nullptr)},
+        {"pre_event_accuracy", optional(f.preEvent)},
+        {"post_event_accuracy", optional(f.postEvent)},
+        {"recovery_samples", optional(f.recovery)},
+        {"test_accuracy_end", std::move(end)}});
+  }
+  o["runs"] = std::move(runs);
   return o;
 }
 

@@ -34,6 +34,16 @@ struct SchemeSummary {
 SchemeSummary summarize(const ScenarioResult &scenario,
                         const SchemeResult &scheme);
 
+/// The figures of one repetition (what summarize averages).
+struct RunFigures {
+  std::optional<double> preEvent;  ///< as SchemeSummary::preEvent
+  std::optional<int64_t> recovery; ///< samples; none if not recovered
+  std::optional<double> postEvent; ///< the stream's last window
+  /// Per test set: at deployment, just before the event, at the end.
+  std::vector<std::optional<double>> testStart, testBeforeEvent, testEnd;
+};
+RunFigures runFigures(const ScenarioResult &scenario, const RunTrace &run);
+
 /// "swap(0, 6) at 2000", "classes 8, 9 from the start", ...
 std::string eventDescription(const ScenarioResult &scenario);
 
