@@ -99,6 +99,30 @@ std::string tnas::driver::modelFingerprint(const Spec &spec, bool quick,
   return hashKey(hostTrainingKey(spec, quick, threads));
 }
 
+EmitOptions tnas::driver::emitOptionsFor(const Spec &spec, TargetCore core) {
+  EmitOptions e;
+  e.name = llvm::sys::path::stem(spec.file).str();
+  for (char &c : e.name)
+    if (!isalnum(static_cast<unsigned char>(c)))
+      c = '_';
+  e.target = core;
+  e.ramBytes = spec.target.ramBytes;
+  const IncrementalSpec &inc = spec.incremental;
+  TrainerOptions &t = e.trainer;
+  t.scheme = inc.scheme == Scheme::Tybox    ? "tybox"
+             : inc.scheme == Scheme::TinyOl ? "tinyol"
+                                            : "knn";
+  t.policy = toString(inc.policy);
+  t.adaptation = toString(inc.adaptation);
+  t.learningRate = inc.updateLearningRate;
+  t.epochs = inc.updateEpochs;
+  t.anchor = inc.updateAnchor;
+  t.bufferCapacity = inc.bufferFit ? -1 : inc.bufferSamples;
+  t.knnK = inc.knnK;
+  t.seed = uint32_t(spec.search.seed);
+  return e;
+}
+
 namespace {
 
 search::StrategyOptions strategyFor(const Spec &spec) {
@@ -138,31 +162,6 @@ std::vector<search::ObjectiveTerm> objectiveOf(const Spec &spec) {
   if (terms.empty())
     terms.push_back({"accuracy", true});
   return terms;
-}
-
-EmitOptions emitOptionsFor(const Spec &spec, const CompileOptions &options,
-                           TargetCore core) {
-  EmitOptions e;
-  e.name = llvm::sys::path::stem(spec.file).str();
-  for (char &c : e.name)
-    if (!isalnum(static_cast<unsigned char>(c)))
-      c = '_';
-  e.target = core;
-  e.ramBytes = spec.target.ramBytes;
-  const IncrementalSpec &inc = spec.incremental;
-  TrainerOptions &t = e.trainer;
-  t.scheme = inc.scheme == Scheme::Tybox    ? "tybox"
-             : inc.scheme == Scheme::TinyOl ? "tinyol"
-                                            : "knn";
-  t.policy = toString(inc.policy);
-  t.adaptation = toString(inc.adaptation);
-  t.learningRate = inc.updateLearningRate;
-  t.epochs = inc.updateEpochs;
-  t.anchor = inc.updateAnchor;
-  t.bufferCapacity = inc.bufferFit ? -1 : inc.bufferSamples;
-  t.knnK = inc.knnK;
-  t.seed = uint32_t(spec.search.seed);
-  return e;
 }
 
 } // namespace
@@ -358,7 +357,7 @@ llvm::Error tnas::driver::compileSpec(const Spec &userSpec,
   }
 
   // The MCU library.
-  EmitOptions emit = emitOptionsFor(spec, options, *core);
+  EmitOptions emit = emitOptionsFor(spec, *core);
   // A `fit` buffer gets the cost model's size, the one report.json states
   // and the RAM bound was checked with (the emitter's own fit, for
   // tnas-translate, keeps a cruder stack reserve).

@@ -60,30 +60,17 @@ tnas::simulate::selectScenarios(const Spec &spec, llvm::StringRef selector) {
                " (or use a kind: drift, incremental, transfer, or all)");
 }
 
-/// The emitted library's options from the spec, as `tnasc` emits it: a
-/// `fit` buffer gets the cost model's size (`figures`' buffer_samples), as
-/// in tnasc's library.
+/// The emitted library's options as `tnasc` emits them for the host (each
+/// scheme variant then sets its scheme): a `fit` buffer gets the cost
+/// model's size (`figures`' buffer_samples), as in tnasc's library; the
+/// classes the scenario adds on the device get slots.
 static EmitOptions baseEmitOptions(const Spec &spec, const ScenarioPlan &plan,
                                    const llvm::json::Object &figures) {
-  EmitOptions e;
-  e.name = llvm::sys::path::stem(spec.file).str();
-  for (char &c : e.name)
-    if (!isalnum(static_cast<unsigned char>(c)))
-      c = '_';
-  e.target = TargetCore::Host;
-  e.ramBytes = spec.target.ramBytes;
-  const IncrementalSpec &inc = spec.incremental;
-  TrainerOptions &t = e.trainer;
-  t.learningRate = inc.updateLearningRate;
-  t.epochs = inc.updateEpochs;
-  t.anchor = inc.updateAnchor;
-  t.bufferCapacity = inc.bufferFit ? -1 : inc.bufferSamples;
+  EmitOptions e = driver::emitOptionsFor(spec, TargetCore::Host);
   if (std::optional<int64_t> fit = figures.getInteger("buffer_samples");
-      inc.bufferFit && fit && *fit > 0)
-    t.bufferCapacity = *fit;
-  t.knnK = inc.knnK;
-  t.seed = uint32_t(spec.search.seed) | 1u;
-  t.extraClasses = plan.totalClasses - plan.initialClasses;
+      spec.incremental.bufferFit && fit && *fit > 0)
+    e.trainer.bufferCapacity = *fit;
+  e.trainer.extraClasses = plan.totalClasses - plan.initialClasses;
   return e;
 }
 

@@ -7,11 +7,11 @@
  *    features, trained by softmax cross-entropy SGD: with p = softmax(logits)
  *    and t the one-hot label, delta = p - t, W -= lr * delta x^T,
  *    b -= lr * delta; with an anchor a, each step also pulls the weights
- *    and biases of the flashed classes toward their flashed values:
- *    W -= lr * a * (W - W0) (not those of a class added on the device,
- *    which has none), which keeps
- *    a retrained buffer from drifting off the classifier that the whole
- *    training set produced (W0 is already in flash for trainerReset: no RAM);
+ *    and biases of the flashed classes toward their flashed values,
+ *    W -= lr * a * (W - W0) (a class added on the device has none), which
+ *    keeps a retrained buffer from drifting off the classifier that the
+ *    whole training set produced (W0 is already in flash for trainerReset:
+ *    no RAM);
  *  - scheme TinyOL: one update (times `epochs`) on the latest sample only;
  *  - scheme TyBox: a buffer of int8 feature vectors + labels, filled by the
  *    policy Fifo, Reservoir (Algorithm R), Misclassified (only samples the

@@ -12,6 +12,7 @@
 #include "tnas/Driver/SpecData.h"
 #include "tnas/Frontend/Spec.h"
 #include "tnas/Search/SearchRunner.h"
+#include "tnas/Target/Cpp/EmitCpp.h"
 
 #include "mlir/IR/BuiltinOps.h"
 
@@ -72,6 +73,11 @@ std::string searchFingerprint(const Spec &spec, bool quick, unsigned threads);
 /// (update rule, replacement policy, kNN k / adaptation / detector) nor the
 /// scenarios.
 std::string modelFingerprint(const Spec &spec, bool quick, unsigned threads);
+
+/// The emitted library's options from the spec (name, RAM bound, scheme and
+/// its settings, update rule, seed); a `fit` buffer is left at -1 for the
+/// caller to size. `tnasc simulate` starts from the same options.
+EmitOptions emitOptionsFor(const Spec &spec, TargetCore core);
 
 /// Runs the pipeline; IR for a --emit stop goes to `out`. Returns the first
 /// error of any stage.
