@@ -12,6 +12,8 @@ static bool validConfig(const TrainerConfig &c, const TrainerMemory &m,
   if (features <= 0 || numClasses <= 0 || maxClasses < numClasses ||
       c.epochs < 0 || !(c.learningRate >= 0.0f) || !(c.featureScale > 0.0f) ||
       !(c.anchor >= 0.0f) ||
+      (c.anchorScope != AnchorScope::All &&
+       c.anchorScope != AnchorScope::Agreed) ||
       (c.transform && c.transformOutputs <= 0))
     return false;
   if (c.scheme == Scheme::TinyOL)
@@ -108,20 +110,51 @@ int32_t denseForward(Trainer *t, const int8_t *features, float *scores) {
   return best;
 }
 
+/* The flashed classifier's argmax on the trained layer's input x: the
+ * anchor scope Agreed pulls a class only where this equals the label. */
+static int32_t flashedArgmax(const Trainer *t, const float *x) {
+  const int32_t f = t->inputs;
+  int32_t best = 0;
+  float bestLogit = -INFINITY;
+  for (int32_t c = 0; c < t->initialClasses; ++c) {
+    const float *w0 = t->initialWeight + (size_t)c * f;
+    float z = t->initialBias[c];
+    for (int32_t i = 0; i < f; ++i)
+      z += w0[i] * x[i];
+    if (z > bestLogit) {
+      bestLogit = z;
+      best = c;
+    }
+  }
+  return best;
+}
+
 void denseSgdStep(Trainer *t, const int8_t *features, int32_t label) {
   const int32_t f = t->inputs, n = t->numClasses;
   float *p = t->memory.scratch + f;
   denseForward(t, features, p);
   const float *x = t->memory.scratch;
   const float lr = t->config.learningRate;
-  const float anchor = t->config.anchor;
+  /* The classes this step pulls: [0, pulledEnd) with scope All; only the
+   * label's row (if the flash agrees) with scope Agreed, at
+   * flashedClasses times the strength so that a pass over a balanced
+   * buffer pulls an agreeing class as hard as All does. */
+  float anchor = t->config.anchor;
+  int32_t pulledBegin = 0, pulledEnd = t->initialClasses;
+  if (anchor != 0.0f && t->config.anchorScope == AnchorScope::Agreed) {
+    const bool agreed =
+        label < t->initialClasses && flashedArgmax(t, x) == label;
+    pulledBegin = label;
+    pulledEnd = agreed ? label + 1 : label;
+    anchor *= (float)t->initialClasses;
+  }
   for (int32_t c = 0; c < n; ++c) {
     const float delta = p[c] - (c == label ? 1.0f : 0.0f);
     float *w = t->memory.weight + (size_t)c * f;
     /* A class added on the device has no flashed value to keep: plain SGD
      * (a pull toward its zero start would slow the learning of exactly the
      * classes the device is there to learn). */
-    if (anchor == 0.0f || c >= t->initialClasses) {
+    if (anchor == 0.0f || c < pulledBegin || c >= pulledEnd) {
       for (int32_t i = 0; i < f; ++i)
         w[i] -= lr * delta * x[i];
       t->memory.bias[c] -= lr * delta;

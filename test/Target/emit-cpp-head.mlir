@@ -22,7 +22,7 @@
 // CHECK: const float kClassifierWeight[6] = {
 // CHECK-NEXT: 1.0f, 0.0f, -1.0f, 0.0f, 1.0f, 2.0f,
 // CHECK: tnas_rt::Scheme::TinyOL,
-// CHECK: 0.25f, 4, 1u, classifierHead, TNAS_CLASSIFIER_INPUTS, 0.0f};
+// CHECK: 0.25f, 4, 1u, classifierHead, TNAS_CLASSIFIER_INPUTS, 0.0f, tnas_rt::AnchorScope::All};
 // CHECK: float gWeight[TNAS_MAX_CLASSES * TNAS_CLASSIFIER_INPUTS];
 func.func @mlp_head(%x: tensor<1x2xi8>) -> tensor<1x2xf32> {
   %w0 = arith.constant dense<[[1.0, 2.0, 0.0], [-1.0, 0.5, 3.0]]> : tensor<2x3xf32>

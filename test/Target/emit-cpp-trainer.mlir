@@ -8,12 +8,15 @@
 // RUN: FileCheck %s --check-prefix=CONFLICT < %t/conflict/small_cnn.cpp
 // RUN: not tnas-translate --emit-cpp %S/Inputs/small_cnn.mlir -o %t/bad --scheme=tybox --policy=newest 2>&1 | FileCheck %s --check-prefix=BADPOLICY
 // RUN: not tnas-translate --emit-cpp %S/Inputs/small_cnn.mlir -o %t/bad --anchor=-1 2>&1 | FileCheck %s --check-prefix=BADANCHOR
+// RUN: tnas-translate --emit-cpp %S/Inputs/small_cnn.mlir -o %t/agreed --buffer=24 --anchor=0.1 --anchor-scope=agreed
+// RUN: FileCheck %s --check-prefix=AGREED < %t/agreed/small_cnn.cpp
+// RUN: not tnas-translate --emit-cpp %S/Inputs/small_cnn.mlir -o %t/bad --anchor=0.1 --anchor-scope=some 2>&1 | FileCheck %s --check-prefix=BADSCOPE
 
 // TinyOL keeps no buffer.
 // TINYOL: tnas_rt::Scheme::TinyOL, 0.5f, 3, tnas_rt::BufferPolicy::Fifo, 0,
 // TINYOL-NOT: gBufferFeatures
-// Without an anchor, plain SGD: the config's last field is 0.
-// TINYOL: {{[0-9]+}}u, nullptr, 0, 0.0f};
+// Without an anchor, plain SGD: the anchor is 0 (its scope the default).
+// TINYOL: {{[0-9]+}}u, nullptr, 0, 0.0f, tnas_rt::AnchorScope::All};
 // TINYOL: const tnas_rt::TrainerMemory memory = {gWeight, gBias, nullptr, nullptr, gTrainerScratch};
 
 // kNN with active adaptation; the buffer is its knowledge set. The change
@@ -25,7 +28,10 @@
 // TyBox whose buffer replaces a contradicted nearest neighbour.
 // CONFLICT: tnas_rt::Scheme::TyBox, {{.*}}, tnas_rt::BufferPolicy::Conflict, 24,
 // Each SGD step pulled toward the flashed classifier with strength 0.25.
-// CONFLICT: u, nullptr, 0, 0.25f};
+// CONFLICT: u, nullptr, 0, 0.25f, tnas_rt::AnchorScope::All};
+// With the scope Agreed, only where the flashed classifier agrees.
+// AGREED: u, nullptr, 0, 0.100000001f, tnas_rt::AnchorScope::Agreed};
+// BADSCOPE: unknown anchor scope 'some' (expected all or agreed)
 // BADANCHOR: the anchor must be >= 0
 // BADPOLICY: unknown buffer policy 'newest' (expected fifo, reservoir, misclassified or conflict)
 

@@ -117,6 +117,7 @@ EmitOptions tnas::driver::emitOptionsFor(const Spec &spec, TargetCore core) {
   t.learningRate = inc.updateLearningRate;
   t.epochs = inc.updateEpochs;
   t.anchor = inc.updateAnchor;
+  t.anchorScope = toString(inc.updateAnchorScope);
   t.bufferCapacity = inc.bufferFit ? -1 : inc.bufferSamples;
   t.knnK = inc.knnK;
   t.seed = uint32_t(spec.search.seed);

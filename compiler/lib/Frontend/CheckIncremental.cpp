@@ -152,10 +152,11 @@ void Checker::checkIncremental(const Section &s, const Spec &spec,
           v->text != "sgd") {
         diags.error(v->loc,
                     "expected the update rule sgd(lr = ..., epochs = "
-                    "..., anchor = ...), found " +
+                    "..., anchor = ..., anchor_scope = ...), found " +
                         describe(*v),
                     "the on-device update is plain SGD on the classifier");
-      } else if (auto a = args(*v, {"lr", "epochs", "anchor"})) {
+      } else if (auto a = args(*v, {"lr", "epochs", "anchor",
+                                    "anchor_scope"})) {
         if (a->count("lr"))
           if (auto x = real(*a->at("lr"), "the learning rate", 1e-9, 10))
             out.updateLearningRate = *x;
@@ -165,6 +166,17 @@ void Checker::checkIncremental(const Section &s, const Spec &spec,
         if (a->count("anchor"))
           if (auto x = real(*a->at("anchor"), "the anchor", 0, 100))
             out.updateAnchor = *x;
+        if (a->count("anchor_scope")) {
+          const Node &scope = *a->at("anchor_scope");
+          if (auto s = choice(scope, {"all", "agreed"}, "anchor scope"))
+            out.updateAnchorScope =
+                *s == "agreed" ? AnchorScope::Agreed : AnchorScope::All;
+          if (out.updateAnchor == 0.0)
+            diags.warning(scope.loc,
+                          "'anchor_scope' has no effect without an anchor",
+                          "e.g. sgd(lr = 0.003, anchor = 0.1, anchor_scope = "
+                          "agreed)");
+        }
       }
     }
   }

@@ -168,6 +168,9 @@ const char *tnas::toString(BufferPolicy p) {
   }
   return "";
 }
+const char *tnas::toString(AnchorScope s) {
+  return s == AnchorScope::Agreed ? "agreed" : "all";
+}
 const char *tnas::toString(KnnAdaptation a) {
   switch (a) {
   case KnnAdaptation::Passive:
@@ -405,7 +408,8 @@ Value tnas::specToJson(const Spec &spec) {
       {"update", Object{{"rule", "sgd"},
                         {"lr", in.updateLearningRate},
                         {"epochs", in.updateEpochs},
-                        {"anchor", in.updateAnchor}}}};
+                        {"anchor", in.updateAnchor},
+                        {"anchor_scope", toString(in.updateAnchorScope)}}}};
   Array scenarios;
   for (const ScenarioSpec &sc : spec.scenarios) {
     Object o{{"name", sc.name},

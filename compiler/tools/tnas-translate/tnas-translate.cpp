@@ -50,6 +50,11 @@ static cl::opt<double>
     anchor("anchor",
            cl::desc("L2 pull of each SGD step toward the flashed classifier"),
            cl::init(0.0));
+static cl::opt<std::string>
+    anchorScope("anchor-scope",
+                cl::desc("classes the anchor pulls: all | agreed (a "
+                         "sample's own, where the flash agrees)"),
+                cl::init("all"));
 static cl::opt<int64_t> bufferCapacity("buffer",
                                        cl::desc("samples; -1 = fit the RAM"),
                                        cl::init(-1));
@@ -99,6 +104,7 @@ int main(int argc, char **argv) {
   options.trainer.learningRate = learningRate;
   options.trainer.epochs = epochs;
   options.trainer.anchor = anchor;
+  options.trainer.anchorScope = anchorScope;
   options.trainer.bufferCapacity = bufferCapacity;
   options.trainer.extraClasses = extraClasses;
   options.trainer.knnK = knnK;

@@ -11,7 +11,9 @@
  *    W -= lr * a * (W - W0) (a class added on the device has none), which
  *    keeps a retrained buffer from drifting off the classifier that the
  *    whole training set produced (W0 is already in flash for trainerReset:
- *    no RAM);
+ *    no RAM); with the anchor scope Agreed, a step pulls only the row of
+ *    the sample's own class, and only when the flashed classifier
+ *    classifies the sample as its label (see AnchorScope);
  *  - scheme TinyOL: one update (times `epochs`) on the latest sample only;
  *  - scheme TyBox: a buffer of int8 feature vectors + labels, filled by the
  *    policy Fifo, Reservoir (Algorithm R), Misclassified (only samples the
@@ -64,6 +66,24 @@ enum class BufferPolicy : int32_t {
 };
 enum class KnnAdaptation : int32_t { Passive = 0, Active = 1, Hybrid = 2 };
 
+/* Which flashed classes an SGD step pulls toward their flashed values.
+ *
+ * All: every flashed class, at every step. It holds the classifier near the
+ * flash whatever the stream says, which helps on a local drift (two labels
+ * swapped: the eight untouched classes stay put while the buffer turns
+ * over) and hurts on a global one (inverted images: no flashed row fits
+ * any more, and the pull fights every step).
+ *
+ * Agreed: a step on sample (x, y) pulls row y, with strength
+ * anchor * flashedClasses, only if the flashed classifier's argmax on x is
+ * y. Over a pass on a buffer balanced across classes, a class whose
+ * buffered samples the flash all gets right is pulled as hard as under
+ * All; a class whose samples the flash now gets wrong (a swapped label,
+ * every class after an inversion) is not pulled. The evidence is the
+ * stream's own, per sample: no counters, no RAM, one flashed-classifier
+ * argmax (flashedClasses x inputs MACs from flash) per step. */
+enum class AnchorScope : int32_t { All = 0, Agreed = 1 };
+
 /* Computes the trained layer's input (transformOutputs floats) from one int8
  * feature vector. */
 typedef void (*FeatureTransform)(const int8_t *features, float *inputs);
@@ -89,6 +109,7 @@ struct TrainerConfig {
    * theta0 their initial weight and bias; a class added on the device is
    * not pulled. 0: plain SGD. */
   float anchor;
+  AnchorScope anchorScope;
 };
 
 /* Caller-owned storage, sized by the trainer*Elements functions. */

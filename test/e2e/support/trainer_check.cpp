@@ -38,14 +38,15 @@ void makeSample(int32_t label, bool drifted) {
 }
 
 int run(const char *name, Scheme scheme, BufferPolicy policy,
-        KnnAdaptation adaptation, float anchor = 0.0f) {
+        KnnAdaptation adaptation, float anchor = 0.0f,
+        AnchorScope scope = AnchorScope::All) {
   for (int32_t i = 0; i < kClasses * kFeatures; ++i)
     initWeight[i] = 0.02f * (float)(uniform(-50, 50)) / 50.0f;
   for (int32_t c = 0; c < kClasses; ++c)
     initBias[c] = 0.0f;
   TrainerConfig config{scheme, 0.05f, 2,     policy, kCap, adaptation, 3, 10,
                        0.05f,  3.0f,  0.04f, -5,     777u, nullptr,    0,
-                       anchor};
+                       anchor, scope};
   TrainerMemory memory{weight, bias, bufferFeatures, bufferLabels, scratch};
   Trainer t;
   if (trainerInit(&t, &config, &memory, kFeatures, kClasses, kMaxClasses,
@@ -88,6 +89,8 @@ int main() {
                   KnnAdaptation::Passive);
   failures += run("tybox-anchored", Scheme::TyBox, BufferPolicy::Fifo,
                   KnnAdaptation::Passive, 0.5f);
+  failures += run("tybox-agreed", Scheme::TyBox, BufferPolicy::Fifo,
+                  KnnAdaptation::Passive, 0.5f, AnchorScope::Agreed);
   failures += run("knn-passive", Scheme::Knn, BufferPolicy::Fifo,
                   KnnAdaptation::Passive);
   failures +=

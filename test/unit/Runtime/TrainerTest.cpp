@@ -364,6 +364,75 @@ TEST(Trainer, AnchorPullsEachStepTowardTheFlashedClassifier) {
             StatusBadConfig);
 }
 
+/// The flashed classifier's argmax on x, computed here from its definition.
+int32_t flashedArgmaxOf(const Harness &h, const std::vector<int8_t> &x) {
+  int32_t best = 0;
+  double bestLogit = -1e30;
+  for (int c = 0; c < kClasses; ++c) {
+    double z = h.initBias[c];
+    for (int i = 0; i < kFeatures; ++i)
+      z += (double)h.initWeight[(size_t)c * kFeatures + i] *
+           ((x[i] - h.config.featureZp) * h.config.featureScale);
+    if (z > bestLogit) {
+      bestLogit = z;
+      best = c;
+    }
+  }
+  return best;
+}
+
+TEST(Trainer, AgreedAnchorPullsOnlyTheLabelsRowWhereTheFlashAgrees) {
+  // Pairs of trainers in the same state, away from the flash; one step each.
+  // With scope Agreed, a sample the flashed classifier labels as its label
+  // pulls that label's row, by lr * anchor * flashedClasses * (theta -
+  // theta0), and no other row; a sample it labels otherwise pulls nothing.
+  std::mt19937 rng(5);
+  const float a = 0.5f;
+  for (bool agree : {true, false}) {
+    Harness plain(Scheme::TinyOL), agreed(Scheme::TinyOL);
+    for (Harness *h : {&plain, &agreed}) {
+      std::mt19937 same(9);
+      for (int i = 0; i < 6; ++i)
+        ASSERT_EQ(trainerLearn(&h->trainer, sample(same, i % 3).data(), i % 3),
+                  StatusOk);
+    }
+    agreed.trainer.config.anchor = a;
+    agreed.trainer.config.anchorScope = AnchorScope::Agreed;
+    const std::vector<float> before = agreed.weight, biasBefore = agreed.bias;
+    auto x = sample(rng, 1);
+    const int32_t flashed = flashedArgmaxOf(agreed, x);
+    const int32_t label = agree ? flashed : (flashed + 1) % kClasses;
+    denseSgdStep(&plain.trainer, x.data(), label);
+    denseSgdStep(&agreed.trainer, x.data(), label);
+    const float lr = plain.config.learningRate, strength = a * kClasses;
+    for (int c = 0; c < kClasses; ++c) {
+      const bool pulled = agree && c == label;
+      for (int i = 0; i < kFeatures; ++i) {
+        const size_t k = (size_t)c * kFeatures + i;
+        const float pull =
+            pulled ? lr * strength * (before[k] - agreed.initWeight[k]) : 0.0f;
+        EXPECT_NEAR(agreed.weight[k], plain.weight[k] - pull, 1e-6f)
+            << agree << ": " << c << "," << i;
+      }
+      const float pull =
+          pulled ? lr * strength * (biasBefore[c] - agreed.initBias[c]) : 0.0f;
+      EXPECT_NEAR(agreed.bias[c], plain.bias[c] - pull, 1e-6f);
+    }
+    // The pulled row had moved off the flash, so the pull shows.
+    if (agree)
+      EXPECT_NE(agreed.weight, plain.weight);
+  }
+  // An unknown scope is a bad configuration.
+  Harness h(Scheme::TinyOL);
+  TrainerConfig bad = h.config;
+  bad.anchorScope = (AnchorScope)7;
+  TrainerMemory memory = h.trainer.memory;
+  Trainer t;
+  EXPECT_EQ(trainerInit(&t, &bad, &memory, kFeatures, kClasses, kMaxClasses,
+                        h.initWeight.data(), h.initBias.data()),
+            StatusBadConfig);
+}
+
 TEST(Trainer, AddClassAtRunTime) {
   Harness h(Scheme::TinyOL);
   int32_t label = -1;

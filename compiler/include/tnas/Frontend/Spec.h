@@ -213,6 +213,9 @@ struct CompressSpec {
 
 enum class Scheme { Tybox, TinyOl, Knn };
 enum class BufferPolicy { Fifo, Reservoir, Misclassified, Conflict };
+/// Which flashed classes the anchor pulls (tnas_rt::AnchorScope): every one
+/// at every step, or a sample's own class where the flash agrees with it.
+enum class AnchorScope { All, Agreed };
 enum class KnnAdaptation { Passive, Active, Hybrid };
 enum class ChangeDetector { None, Cusum, PageHinkley, Adwin };
 
@@ -233,6 +236,7 @@ struct IncrementalSpec {
   int64_t updateEpochs = 1;         ///< passes over the buffer per update
   /// L2 pull toward the flashed classifier (sgd(anchor = ...)); 0: none.
   double updateAnchor = 0.0;
+  AnchorScope updateAnchorScope = AnchorScope::All; ///< sgd(anchor_scope = ...)
   SourceLoc loc;
 };
 
@@ -289,6 +293,7 @@ const char *toString(LrScheduleKind k);
 const char *toString(PruneMode p);
 const char *toString(Scheme s);
 const char *toString(BufferPolicy p);
+const char *toString(AnchorScope s);
 const char *toString(KnnAdaptation a);
 const char *toString(ChangeDetector d);
 const char *toString(ScenarioKind k);

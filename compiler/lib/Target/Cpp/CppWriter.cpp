@@ -277,6 +277,13 @@ llvm::Expected<TrainerPlan> planTrainer(const DeviceModel &m,
   else
     return bad("unknown knn adaptation '" + t.adaptation +
                "' (expected passive, active or hybrid)");
+  if (t.anchorScope == "all")
+    plan.anchorScope = "All";
+  else if (t.anchorScope == "agreed")
+    plan.anchorScope = "Agreed";
+  else
+    return bad("unknown anchor scope '" + t.anchorScope +
+               "' (expected all or agreed)");
   if (t.extraClasses < 0 || t.epochs < 0 || !(t.learningRate >= 0) ||
       !(t.anchor >= 0) || t.knnK <= 0 || t.knnK > 16 || t.cusumWarmup <= 0)
     return bad("invalid trainer option (extra classes, epochs, the "
@@ -443,7 +450,8 @@ std::string writeSource(const DeviceModel &m, const TrainerPlan &plan,
      << options.trainer.seed << "u, "
      << (m.head.empty() ? "nullptr, 0"
                         : "classifierHead, TNAS_CLASSIFIER_INPUTS")
-     << ", " << cFloat((float)options.trainer.anchor) << "};\n\n"
+     << ", " << cFloat((float)options.trainer.anchor)
+     << ", tnas_rt::AnchorScope::" << plan.anchorScope << "};\n\n"
      << "// RAM. The arena holds every activation and kernel scratch at the "
         "offset the memory\n// plan gave it.\n";
   if (m.arenaBytes > 0)

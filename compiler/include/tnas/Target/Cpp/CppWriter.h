@@ -14,6 +14,7 @@ struct TrainerPlan {
   std::string scheme;     ///< runtime enumerator: TinyOL | TyBox | Knn
   std::string policy;     ///< Fifo | Reservoir | Misclassified | Conflict
   std::string adaptation; ///< Passive | Active | Hybrid
+  std::string anchorScope; ///< All | Agreed
   int64_t bufferCapacity = 0;
   int64_t maxClasses = 0;
   int64_t stateBytes = 0;      ///< tnas_rt::trainerStateBytes

@@ -38,6 +38,10 @@ struct TrainerOptions {
   /// Each SGD step also descends anchor/2 |theta - theta0|^2, theta0 the
   /// flashed classifier (tnas_rt::TrainerConfig::anchor).
   double anchor = 0.0;
+  /// all: every flashed class at every step; agreed: a sample's own class
+  /// where the flashed classifier agrees with its label
+  /// (tnas_rt::AnchorScope).
+  std::string anchorScope = "all";
   /// Samples the buffer holds; -1 = "fit": what ramBytes leaves after the
   /// arena, the classifier and the stack reserve.
   int64_t bufferCapacity = -1;
