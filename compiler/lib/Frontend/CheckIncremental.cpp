@@ -3,6 +3,7 @@
 #include "Checker.h"
 
 #include "llvm/Support/FormatVariadic.h"
+#include <algorithm>
 
 #include <cmath>
 
@@ -177,6 +178,26 @@ void Checker::checkIncremental(const Section &s, const Spec &spec,
                           "e.g. sgd(lr = 0.003, anchor = 0.1, anchor_scope = "
                           "agreed)");
         }
+        // A step moves a pulled weight by lr * strength * (theta - theta0):
+        // at 1 it lands on the flashed value whatever the sample says, above
+        // it overshoots (and diverges past 2). The scope Agreed multiplies
+        // the strength by the classes.
+        const double strength =
+            out.updateAnchor *
+            (out.updateAnchorScope == AnchorScope::Agreed
+                 ? double(std::max<int64_t>(spec.dataset.classes, 1))
+                 : 1.0);
+        if (a->count("anchor") && out.updateLearningRate * strength >= 1.0)
+          diags.error(
+              a->at("anchor")->loc,
+              llvm::formatv("lr x anchor{0} is {1}: each step would move the "
+                            "classifier onto or past its flashed value",
+                            out.updateAnchorScope == AnchorScope::Agreed
+                                ? " x classes (anchor_scope = agreed)"
+                                : "",
+                            out.updateLearningRate * strength)
+                  .str(),
+              "keep it below 1; e.g. lr = 0.003 with anchor = 0.1");
       }
     }
   }
