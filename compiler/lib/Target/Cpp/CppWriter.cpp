@@ -45,15 +45,6 @@ void printArray(llvm::raw_ostream &os, llvm::StringRef type,
   os << "\n};\n";
 }
 
-uint32_t fnv1a(llvm::StringRef text) {
-  uint32_t h = 2166136261u;
-  for (char c : text) {
-    h ^= (uint8_t)c;
-    h *= 16777619u;
-  }
-  return h;
-}
-
 std::string upper(llvm::StringRef s) {
   std::string out;
   for (char c : s)
@@ -239,90 +230,6 @@ int64_t weightBytes(const DeviceModel &m) {
 }
 
 } // namespace
-
-llvm::Expected<TrainerPlan> planTrainer(const DeviceModel &m,
-                                        const EmitOptions &options) {
-  const TrainerOptions &t = options.trainer;
-  TrainerPlan plan;
-  auto bad = [](const llvm::Twine &msg) {
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "error: " + msg.str());
-  };
-  if (t.scheme == "tinyol")
-    plan.scheme = "TinyOL";
-  else if (t.scheme == "tybox")
-    plan.scheme = "TyBox";
-  else if (t.scheme == "knn")
-    plan.scheme = "Knn";
-  else
-    return bad("unknown incremental scheme '" + t.scheme +
-               "' (expected tybox, tinyol or knn)");
-  if (t.policy == "fifo")
-    plan.policy = "Fifo";
-  else if (t.policy == "reservoir")
-    plan.policy = "Reservoir";
-  else if (t.policy == "misclassified")
-    plan.policy = "Misclassified";
-  else if (t.policy == "conflict")
-    plan.policy = "Conflict";
-  else
-    return bad("unknown buffer policy '" + t.policy +
-               "' (expected fifo, reservoir, misclassified or conflict)");
-  if (t.adaptation == "passive")
-    plan.adaptation = "Passive";
-  else if (t.adaptation == "active")
-    plan.adaptation = "Active";
-  else if (t.adaptation == "hybrid")
-    plan.adaptation = "Hybrid";
-  else
-    return bad("unknown knn adaptation '" + t.adaptation +
-               "' (expected passive, active or hybrid)");
-  if (t.anchorScope == "all")
-    plan.anchorScope = "All";
-  else if (t.anchorScope == "agreed")
-    plan.anchorScope = "Agreed";
-  else
-    return bad("unknown anchor scope '" + t.anchorScope +
-               "' (expected all or agreed)");
-  if (t.extraClasses < 0 || t.epochs < 0 || !(t.learningRate >= 0) ||
-      !(t.anchor >= 0) || t.knnK <= 0 || t.knnK > 16 || t.cusumWarmup <= 0)
-    return bad("invalid trainer option (extra classes, epochs, the "
-               "learning rate and the anchor must be >= 0, k in [1, 16], "
-               "warm-up > 0)");
-  plan.maxClasses = m.numClasses + t.extraClasses;
-  const int64_t f = m.features, in = m.classifierInputs;
-  const int64_t fixed =
-      plan.maxClasses * (in + 1) * 4 + (in + plan.maxClasses) * 4;
-  const int64_t perSample = f + 4;
-  if (plan.scheme == "TinyOL") {
-    plan.bufferCapacity = 0;
-  } else if (t.bufferCapacity > 0) {
-    plan.bufferCapacity = t.bufferCapacity;
-  } else if (options.ramBytes <= 0) {
-    plan.bufferCapacity = 16;
-  } else {
-    // "fit": what the RAM bound leaves after the plan, the classifier, the
-    // saved-state staging area and the stack.
-    const int64_t used = m.arenaBytes + fixed + options.stackReserveBytes;
-    const int64_t left = options.ramBytes - used;
-    plan.bufferCapacity = std::min<int64_t>(left / perSample, 4096);
-    if (plan.bufferCapacity < 1)
-      return bad(llvm::formatv("the RAM bound ({0} bytes) leaves no room for "
-                               "a training buffer: the arena, classifier and "
-                               "stack reserve need {1} bytes",
-                               options.ramBytes, used));
-  }
-  // 48: the saved state's header, tnas_rt::StateHeader (the emitted code
-  // static_asserts the total).
-  plan.stateBytes =
-      48 + plan.maxClasses * (in + 1) * 4 + plan.bufferCapacity * perSample;
-  plan.trainerRamBytes = fixed + plan.bufferCapacity * perSample;
-  std::string identity = llvm::formatv(
-      "{0}|{1}x{2}x{3}|{4}|{5}|{6}|{7}|{8}", m.name, m.inputH, m.inputW,
-      m.inputC, m.features, in, m.numClasses, plan.scheme, m.layers.size());
-  plan.modelId = fnv1a(identity);
-  return plan;
-}
 
 std::string writeHeader(const DeviceModel &m, const TrainerPlan &plan,
                         const EmitOptions &options) {
