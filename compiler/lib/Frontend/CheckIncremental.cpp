@@ -156,8 +156,8 @@ void Checker::checkIncremental(const Section &s, const Spec &spec,
                     "..., anchor = ..., anchor_scope = ...), found " +
                         describe(*v),
                     "the on-device update is plain SGD on the classifier");
-      } else if (auto a = args(*v, {"lr", "epochs", "anchor",
-                                    "anchor_scope"})) {
+      } else if (auto a =
+                     args(*v, {"lr", "epochs", "anchor", "anchor_scope"})) {
         if (a->count("lr"))
           if (auto x = real(*a->at("lr"), "the learning rate", 1e-9, 10))
             out.updateLearningRate = *x;

@@ -44,9 +44,9 @@ int run(const char *name, Scheme scheme, BufferPolicy policy,
     initWeight[i] = 0.02f * (float)(uniform(-50, 50)) / 50.0f;
   for (int32_t c = 0; c < kClasses; ++c)
     initBias[c] = 0.0f;
-  TrainerConfig config{scheme, 0.05f, 2,     policy, kCap, adaptation, 3, 10,
-                       0.05f,  3.0f,  0.04f, -5,     777u, nullptr,    0,
-                       anchor, scope};
+  TrainerConfig config{scheme, 0.05f,   2,     policy, kCap,  adaptation,
+                       3,      10,      0.05f, 3.0f,   0.04f, -5,
+                       777u,   nullptr, 0,     anchor, scope};
   TrainerMemory memory{weight, bias, bufferFeatures, bufferLabels, scratch};
   Trainer t;
   if (trainerInit(&t, &config, &memory, kFeatures, kClasses, kMaxClasses,

@@ -38,10 +38,10 @@ llvm::Expected<TrainerPlan> planTrainer(const DeviceModel &m,
                                    "error: " + msg.str());
   };
   // Each option names a runtime enumerator; the error lists the choices.
-  using Choices = std::initializer_list<std::pair<llvm::StringRef, const char *>>;
+  using Choices =
+      std::initializer_list<std::pair<llvm::StringRef, const char *>>;
   auto enumerator = [&](const std::string &value, Choices choices,
-                        const char *what,
-                        std::string &out) -> llvm::Error {
+                        const char *what, std::string &out) -> llvm::Error {
     std::string expected;
     size_t k = 0;
     for (const auto &[name, runtimeName] : choices) {
@@ -54,8 +54,8 @@ llvm::Expected<TrainerPlan> planTrainer(const DeviceModel &m,
       expected += name.str();
       ++k;
     }
-    return bad(llvm::Twine("unknown ") + what + " '" + value +
-               "' (expected " + expected + ")");
+    return bad(llvm::Twine("unknown ") + what + " '" + value + "' (expected " +
+               expected + ")");
   };
   if (llvm::Error e = enumerator(
           t.scheme, {{"tybox", "TyBox"}, {"tinyol", "TinyOL"}, {"knn", "Knn"}},
@@ -68,11 +68,10 @@ llvm::Expected<TrainerPlan> planTrainer(const DeviceModel &m,
                                   {"conflict", "Conflict"}},
                                  "buffer policy", plan.policy))
     return std::move(e);
-  if (llvm::Error e = enumerator(t.adaptation,
-                                 {{"passive", "Passive"},
-                                  {"active", "Active"},
-                                  {"hybrid", "Hybrid"}},
-                                 "knn adaptation", plan.adaptation))
+  if (llvm::Error e = enumerator(
+          t.adaptation,
+          {{"passive", "Passive"}, {"active", "Active"}, {"hybrid", "Hybrid"}},
+          "knn adaptation", plan.adaptation))
     return std::move(e);
   if (llvm::Error e =
           enumerator(t.anchorScope, {{"all", "All"}, {"agreed", "Agreed"}},
