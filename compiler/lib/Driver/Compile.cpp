@@ -109,9 +109,7 @@ EmitOptions tnas::driver::emitOptionsFor(const Spec &spec, TargetCore core) {
   e.ramBytes = spec.target.ramBytes;
   const IncrementalSpec &inc = spec.incremental;
   TrainerOptions &t = e.trainer;
-  t.scheme = inc.scheme == Scheme::Tybox    ? "tybox"
-             : inc.scheme == Scheme::TinyOl ? "tinyol"
-                                            : "knn";
+  t.scheme = toString(inc.scheme);
   t.policy = toString(inc.policy);
   t.adaptation = toString(inc.adaptation);
   t.learningRate = inc.updateLearningRate;
